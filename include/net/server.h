@@ -1,0 +1,56 @@
+/*
+ * The network shell of lwbsd: libcoap contexts, UDP and DTLS endpoints,
+ * (D)TLS credentials, the /bs and /bspack resources and the event loop.
+ */
+#ifndef LWBS_NET_SERVER_H
+#define LWBS_NET_SERVER_H
+
+#include <signal.h>
+#include <stdint.h>
+
+struct policy;
+struct net_server;
+
+struct net_config {
+	const char *const *listen; /* literal IPv4/IPv6 addresses; not owned */
+	size_t n_listen;
+	uint16_t coap_port;        /* 0: no plain CoAP endpoint */
+	uint16_t coaps_port;       /* 0: no DTLS endpoint */
+	const char *cert_file;     /* server certificate (PEM), NULL: PSK only */
+	const char *key_file;      /* its private key (PEM) */
+	const char *ca_file;       /* CAs trusted for client certificates */
+};
+
+/*
+ * Flags the loop polls; set them from signal handlers. stop ends
+ * net_server_run(); reload asks the owner (through the reload callback) for
+ * a new policy.
+ */
+struct net_signals {
+	volatile sig_atomic_t stop;
+	volatile sig_atomic_t reload;
+};
+
+/*
+ * Create the contexts and bind every endpoint of cfg; pol is borrowed and
+ * must outlive the server or be replaced by net_server_set_policy().
+ * Returns 0, -EADDRINUSE/-EACCES/-EADDRNOTAVAIL for a bind failure (logged
+ * with the address), -EINVAL for a bad address or credential file, -ENOMEM.
+ */
+int net_server_new(const struct net_config *cfg, const struct policy *pol,
+		   struct net_server **out);
+
+/* Sessions started from now on use pol (borrowed); sessions in flight keep theirs. */
+void net_server_set_policy(struct net_server *srv, const struct policy *pol);
+
+/*
+ * Run the event loop until sig->stop is set. When sig->reload is set the
+ * loop clears it and calls reload(arg). Returns 0 or a negative errno.
+ */
+int net_server_run(struct net_server *srv, struct net_signals *sig,
+		   void (*reload)(void *arg), void *arg);
+
+/* Close every endpoint and session; NULL is a no-op. */
+void net_server_free(struct net_server *srv);
+
+#endif

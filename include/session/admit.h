@@ -1,0 +1,32 @@
+/*
+ * Admission of a Bootstrap-Request: which policy device entry an
+ * authenticated connection is, and whether it may claim the endpoint name it
+ * sent. Transport TS 1.2 §5.2.1: the server MUST check that the identity of
+ * the secure channel matches the endpoint name, and answers 4.00 Bad
+ * Request otherwise. Pure.
+ */
+#ifndef LWBS_SESSION_ADMIT_H
+#define LWBS_SESSION_ADMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "session/session.h"
+
+struct policy;
+struct policy_device;
+
+/*
+ * Admit client c, whose auth and raw identity (PSK identity bytes; NULL for
+ * NoSec) come from the secure channel. When c->endpoint is empty it is
+ * derived from the device entry (its exact endpoint name) or, for a pattern
+ * entry, from the identity when that matches the pattern. On success *dev is
+ * the device entry and c->endpoint is set. Returns 0, -ENOENT (unknown
+ * identity or endpoint), -EACCES (identity may not claim the endpoint, or a
+ * security mode the entry does not allow); *reason is then a sentence for
+ * the audit log and the operator, never for the client.
+ */
+int admit_client(const struct policy *pol, struct bs_client *c, const uint8_t *id, size_t id_len,
+		 const struct policy_device **dev, const char **reason);
+
+#endif

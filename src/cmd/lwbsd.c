@@ -1,0 +1,185 @@
+/*
+ * lwbsd: the LwM2M bootstrap server daemon. main() only wires things
+ * together: options, policy, network, signals.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "lwbs_config.h"
+#include "net/server.h"
+#include "util/log.h"
+
+#define MAX_RETIRED 64
+
+struct options {
+	const char *policy;
+	const char *cert, *key, *ca;
+	const char *listen[16];
+	size_t n_listen;
+	bool check_only;
+};
+
+struct daemon {
+	struct options opt;
+	struct net_server *srv;
+	struct policy *pol;
+	/* Replaced policies stay alive while sessions started under them may run. */
+	struct policy *retired[MAX_RETIRED];
+	size_t n_retired;
+};
+
+static struct net_signals signals;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		signals.reload = 1;
+	else
+		signals.stop = 1;
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: lwbsd [-n] [-d] [-c policy] [-a address]... [-C cert -K key [-A ca]]\n"
+		    "  -c PATH    policy directory or file (default %s/policies)\n"
+		    "  -n         check the policy, print 'configuration OK' or every problem, exit\n"
+		    "  -a ADDR    listen on ADDR instead of the policy's lwbsd.listen (repeatable)\n"
+		    "  -C FILE    server certificate (PEM) for certificate-mode DTLS clients\n"
+		    "  -K FILE    its private key (PEM)\n"
+		    "  -A FILE    CA certificates (PEM) trusted for client certificates\n"
+		    "  -d         debug logging (never includes keys)\n"
+		    "  -V         print the version\n",
+		LWBS_SYSCONFDIR);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	int ch;
+
+	o->policy = LWBS_SYSCONFDIR "/policies";
+	while ((ch = getopt(argc, argv, "c:na:C:K:A:dVh")) != -1) {
+		switch (ch) {
+		case 'c': o->policy = optarg; break;
+		case 'n': o->check_only = true; break;
+		case 'a':
+			if (o->n_listen == sizeof(o->listen) / sizeof(o->listen[0]))
+				return -E2BIG;
+			o->listen[o->n_listen++] = optarg;
+			break;
+		case 'C': o->cert = optarg; break;
+		case 'K': o->key = optarg; break;
+		case 'A': o->ca = optarg; break;
+		case 'd': log_set_level(LOG_LVL_DEBUG); break;
+		case 'V': printf("lwbsd %s\n", LWBS_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: return -EINVAL;
+		}
+	}
+	if (optind != argc || (o->cert == NULL) != (o->key == NULL))
+		return -EINVAL;
+	return 0;
+}
+
+/* Load and validate the policy, printing every problem. */
+static int load_policy(const char *path, struct policy **out)
+{
+	struct conf_diags diags = CONF_DIAGS_INIT;
+	int rc = conf_load(path, out, &diags);
+
+	conf_diags_print(&diags, stderr);
+	conf_diags_free(&diags);
+	return rc;
+}
+
+static void reload(void *arg)
+{
+	struct daemon *d = arg;
+	struct policy *pol;
+
+	log_info("lwbsd: SIGHUP: reloading policy '%s'", d->opt.policy);
+	if (load_policy(d->opt.policy, &pol) < 0) {
+		log_err("lwbsd: reload failed; the running policy %s stays in force",
+			policy_version(d->pol));
+		return;
+	}
+	if (d->n_retired == MAX_RETIRED) {
+		log_err("lwbsd: too many reloads without restart; keeping policy %s",
+			policy_version(d->pol));
+		policy_free(pol);
+		return;
+	}
+	net_server_set_policy(d->srv, pol);
+	d->retired[d->n_retired++] = d->pol;
+	d->pol = pol;
+	log_info("lwbsd: policy %s in force", policy_version(pol));
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: the loop's wait must return EINTR at once. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int serve(struct daemon *d)
+{
+	const struct policy_settings *st = policy_settings(d->pol);
+	struct net_config cfg = {
+		.listen = d->opt.n_listen ? d->opt.listen : st->listen,
+		.n_listen = d->opt.n_listen ? d->opt.n_listen : st->n_listen,
+		.coap_port = st->coap_port,
+		.coaps_port = st->coaps_port,
+		.cert_file = d->opt.cert,
+		.key_file = d->opt.key,
+		.ca_file = d->opt.ca,
+	};
+	int rc = net_server_new(&cfg, d->pol, &d->srv);
+
+	if (rc < 0)
+		return rc;
+	log_info("lwbsd: %s started, policy %s", LWBS_VERSION, policy_version(d->pol));
+	rc = net_server_run(d->srv, &signals, reload, d);
+	log_info("lwbsd: stopping");
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	log_set_ident("lwbsd");
+	if (parse_options(argc, argv, &d.opt) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (load_policy(d.opt.policy, &d.pol) < 0) {
+		log_err("lwbsd: policy '%s' has errors; not starting", d.opt.policy);
+		return 1;
+	}
+	if (d.opt.check_only) {
+		printf("configuration OK\n");
+		policy_free(d.pol);
+		return 0;
+	}
+	install_signals();
+	rc = serve(&d);
+	net_server_free(d.srv);
+	for (size_t i = 0; i < d.n_retired; i++)
+		policy_free(d.retired[i]);
+	policy_free(d.pol);
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,613 @@
+/*
+ * The Bootstrap interface over libcoap. Each admitted client gets a
+ * struct client tying its libcoap session to its bs_session; the loop sends
+ * one command at a time and feeds each response back. Clients that end are
+ * parked on a list and released in the next poll, never inside a libcoap
+ * callback for their own session.
+ */
+#include "net/bootstrap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy/policy.h"
+#include "session/admit.h"
+#include "session/session.h"
+#include "util/log.h"
+
+#define POLL_MAX_MS 1000
+
+struct client {
+	struct client *next;
+	struct client **pprev;
+	struct net_bootstrap *bs;
+	coap_session_t *cs; /* referenced while the client lives */
+	struct bs_session *s;
+	const struct policy *pol;
+	coap_mid_t request_mid; /* of the Bootstrap-Request, to answer retransmissions */
+	uint8_t token[8];
+	size_t token_len;
+	bool started;
+	bool in_flight;
+	uint64_t deadline_ms;
+	const char *in_flight_op;
+};
+
+struct net_bootstrap {
+	coap_context_t *ctx;
+	const struct policy *pol;
+	struct client *active;
+	struct client *ended;
+	size_t n_active;
+	int audit_fd; /* -1: no audit log */
+	uint64_t exchange_timeout_ms;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void list_insert(struct client **head, struct client *c)
+{
+	c->next = *head;
+	if (*head)
+		(*head)->pprev = &c->next;
+	*head = c;
+	c->pprev = head;
+}
+
+static void list_remove(struct client *c)
+{
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
+	c->next = NULL;
+	c->pprev = NULL;
+}
+
+/* One write(2) per record keeps lines whole when several workers append. */
+static void audit_emit(struct net_bootstrap *bs, const struct buf *line)
+{
+	if (bs->audit_fd < 0 || line->len == 0)
+		return;
+	if (write(bs->audit_fd, line->data, line->len) != (ssize_t)line->len)
+		log_warn("audit: cannot write record (%s)", strerror(errno));
+}
+
+static void client_log_end(const struct client *c)
+{
+	const struct bs_client *bc = bs_session_client(c->s);
+
+	if (bs_session_state(c->s) == BS_DONE)
+		log_info("session: '%s' from %s bootstrapped", bc->endpoint, bc->peer);
+	else
+		log_info("session: '%s' from %s failed (%s)", bc->endpoint, bc->peer,
+			 bs_session_reason(c->s));
+}
+
+/* Audit, detach from libcoap, park for release in the next poll. */
+static void client_end(struct client *c)
+{
+	struct buf line = BUF_INIT;
+
+	if (bs_session_audit(c->s, &line) == 0)
+		audit_emit(c->bs, &line);
+	buf_free(&line);
+	client_log_end(c);
+	coap_session_set_app_data(c->cs, NULL);
+	list_remove(c);
+	c->bs->n_active--;
+	list_insert(&c->bs->ended, c);
+}
+
+static void client_fail(struct client *c, const char *reason)
+{
+	bs_session_fail(c->s, reason, now_ms());
+	client_end(c);
+}
+
+static void client_release(struct client *c)
+{
+	bs_session_free(c->s);
+	coap_session_release(c->cs);
+	free(c);
+}
+
+static int pdu_add_path(coap_optlist_t **opts, const struct lwm2m_path *path)
+{
+	char seg[8];
+
+	for (unsigned i = 0; i < path->depth; i++) {
+		int n = snprintf(seg, sizeof(seg), "%u", path->ids[i]);
+		if (!coap_insert_optlist(opts, coap_new_optlist(COAP_OPTION_URI_PATH, (size_t)n,
+								 (const uint8_t *)seg)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int pdu_add_uint_opt(coap_optlist_t **opts, uint16_t num, unsigned val)
+{
+	uint8_t b[4];
+	unsigned n = coap_encode_var_safe(b, sizeof(b), val);
+
+	return coap_insert_optlist(opts, coap_new_optlist(num, n, b)) ? 0 : -ENOMEM;
+}
+
+/* Options of cmd, per Core TS 1.2 §6.1.7 (Bootstrap Interface operations). */
+static int pdu_options(const struct plan_cmd *cmd, coap_optlist_t **opts)
+{
+	static const struct lwm2m_path bs_path = {0, {0}};
+
+	switch (cmd->op) {
+	case PLAN_DISCOVER:
+		return pdu_add_uint_opt(opts, COAP_OPTION_ACCEPT, LWM2M_FMT_LINK);
+	case PLAN_DELETE:
+		return pdu_add_path(opts, &cmd->path);
+	case PLAN_WRITE:
+		if (pdu_add_path(opts, &cmd->path) < 0)
+			return -ENOMEM;
+		return pdu_add_uint_opt(opts, COAP_OPTION_CONTENT_FORMAT, cmd->format);
+	case PLAN_FINISH:
+		(void)bs_path;
+		return coap_insert_optlist(opts, coap_new_optlist(COAP_OPTION_URI_PATH, 2,
+								  (const uint8_t *)"bs"))
+			       ? 0
+			       : -ENOMEM;
+	}
+	return -EINVAL;
+}
+
+static coap_pdu_code_t pdu_method(enum plan_op op)
+{
+	switch (op) {
+	case PLAN_DISCOVER:
+		return COAP_REQUEST_CODE_GET;
+	case PLAN_DELETE:
+		return COAP_REQUEST_CODE_DELETE;
+	case PLAN_WRITE:
+		return COAP_REQUEST_CODE_PUT;
+	case PLAN_FINISH:
+		break;
+	}
+	return COAP_REQUEST_CODE_POST;
+}
+
+static coap_pdu_t *pdu_build(struct client *c, const struct plan_cmd *cmd)
+{
+	coap_optlist_t *opts = NULL;
+	coap_pdu_t *pdu;
+
+	pdu = coap_new_pdu(COAP_MESSAGE_CON, pdu_method(cmd->op), c->cs);
+	if (pdu == NULL)
+		return NULL;
+	coap_session_new_token(c->cs, &c->token_len, c->token);
+	if (!coap_add_token(pdu, c->token_len, c->token) || pdu_options(cmd, &opts) < 0 ||
+	    (opts && !coap_add_optlist_pdu(pdu, &opts)))
+		goto fail;
+	coap_delete_optlist(opts);
+	opts = NULL;
+	/* Large payloads (certificates) go block-wise (RFC 7959) through libcoap. */
+	if (cmd->op == PLAN_WRITE &&
+	    !coap_add_data_large_request(c->cs, pdu, cmd->payload.len, cmd->payload.data, NULL,
+					 NULL))
+		goto fail;
+	return pdu;
+fail:
+	coap_delete_optlist(opts);
+	coap_delete_pdu(pdu);
+	return NULL;
+}
+
+/* Send the session's next command, or end the client when there is none. */
+static void client_advance(struct client *c)
+{
+	const struct plan_cmd *cmd = bs_session_next(c->s);
+	coap_pdu_t *pdu;
+
+	if (cmd == NULL) {
+		client_end(c);
+		return;
+	}
+	pdu = pdu_build(c, cmd);
+	if (pdu == NULL || coap_send(c->cs, pdu) == COAP_INVALID_MID) {
+		client_fail(c, "cannot send request (out of memory or session closed)");
+		return;
+	}
+	c->in_flight = true;
+	c->in_flight_op = plan_op_name(cmd->op);
+	c->deadline_ms = now_ms() + c->bs->exchange_timeout_ms;
+}
+
+/* Printable form of a binary identity: non-printing bytes as \xNN. */
+static void escape_identity(const uint8_t *id, size_t len, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 5 < cap; i++) {
+		if (id[i] >= 0x20 && id[i] < 0x7f && id[i] != '\\' && id[i] != '"')
+			out[o++] = (char)id[i];
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", id[i]);
+	}
+	out[o] = '\0';
+}
+
+/* Copy the value of key in an URI query "a=1&b=2" into out; false when absent. */
+static bool query_get(const coap_string_t *q, const char *key, char *out, size_t cap)
+{
+	size_t klen = strlen(key);
+	const char *p = q ? (const char *)q->s : NULL;
+	const char *end = p ? p + q->length : NULL;
+
+	while (p && p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if ((size_t)(stop - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t n = (size_t)(stop - p) - klen - 1;
+			if (n >= cap)
+				return false;
+			memcpy(out, p + klen + 1, n);
+			out[n] = '\0';
+			return true;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return false;
+}
+
+/* Fill c from the request and its channel; returns the raw PSK identity, if any. */
+static const coap_bin_const_t *client_describe(coap_session_t *cs, const coap_string_t *query,
+					       struct bs_client *c)
+{
+	const coap_bin_const_t *id = NULL;
+	char pct[8];
+
+	memset(c, 0, sizeof(*c));
+	c->started_unix_ms = wall_ms();
+	coap_print_addr(coap_session_get_addr_remote(cs), (uint8_t *)c->peer, sizeof(c->peer));
+	if (!query_get(query, "ep", c->endpoint, sizeof(c->endpoint)))
+		c->endpoint[0] = '\0';
+	if (query_get(query, "pct", pct, sizeof(pct)))
+		c->pct = (uint16_t)strtoul(pct, NULL, 10);
+	c->auth = BS_AUTH_NOSEC;
+	if (coap_session_get_proto(cs) == COAP_PROTO_DTLS) {
+		id = coap_session_get_psk_identity(cs);
+		c->auth = BS_AUTH_PSK;
+		if (id)
+			escape_identity(id->s, id->length, c->identity, sizeof(c->identity));
+	}
+	return id;
+}
+
+static void refuse(struct net_bootstrap *bs, const struct bs_client *c, const char *reason,
+		   coap_pdu_t *resp)
+{
+	struct buf line = BUF_INIT;
+
+	/* The client learns nothing beyond 4.00 (Transport TS 1.2 §5.2.1). */
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_BAD_REQUEST);
+	log_info("session: refused '%s' from %s (%s)", c->endpoint[0] ? c->endpoint : "(no ep)",
+		 c->peer, reason);
+	if (bs_audit_refusal(c, policy_version(bs->pol), reason, &line) == 0)
+		audit_emit(bs, &line);
+	buf_free(&line);
+}
+
+/* A new Bootstrap-Request from an endpoint cancels its session in flight. */
+static void cancel_previous(struct net_bootstrap *bs, coap_session_t *cs, const char *ep)
+{
+	struct client *c = coap_session_get_app_data(cs);
+
+	if (c == NULL) {
+		for (c = bs->active; c; c = c->next)
+			if (strcmp(bs_session_client(c->s)->endpoint, ep) == 0)
+				break;
+	}
+	if (c)
+		client_fail(c, "superseded by a new Bootstrap-Request");
+}
+
+static int client_start(struct net_bootstrap *bs, coap_session_t *cs, coap_mid_t mid,
+			const struct bs_client *bc, const struct policy_device *dev)
+{
+	struct client *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return -ENOMEM;
+	if (bs_session_new(bc, bs->pol, dev, now_ms(), &c->s) < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->bs = bs;
+	c->cs = coap_session_reference(cs);
+	c->pol = bs->pol;
+	c->request_mid = mid;
+	coap_session_set_app_data(cs, c);
+	list_insert(&bs->active, c);
+	bs->n_active++;
+	return 0;
+}
+
+static void on_bootstrap_request(coap_resource_t *r, coap_session_t *cs, const coap_pdu_t *req,
+				 const coap_string_t *query, coap_pdu_t *resp)
+{
+	struct net_bootstrap *bs = coap_resource_get_userdata(r);
+	struct client *prev = coap_session_get_app_data(cs);
+	const struct policy_device *dev;
+	const coap_bin_const_t *id;
+	const char *reason;
+	struct bs_client bc;
+
+	/* A retransmission of the request that started this session: answer again, once. */
+	if (prev && prev->request_mid == coap_pdu_get_mid(req)) {
+		coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
+		return;
+	}
+	id = client_describe(cs, query, &bc);
+	if (coap_pdu_get_type(req) != COAP_MESSAGE_CON) {
+		refuse(bs, &bc, "Bootstrap-Request was not confirmable", resp);
+		return;
+	}
+	if (admit_client(bs->pol, &bc, id ? id->s : NULL, id ? id->length : 0, &dev, &reason) < 0) {
+		refuse(bs, &bc, reason, resp);
+		return;
+	}
+	cancel_previous(bs, cs, bc.endpoint);
+	if (client_start(bs, cs, coap_pdu_get_mid(req), &bc, dev) < 0) {
+		coap_pdu_set_code(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR);
+		log_err("session: out of memory starting '%s'", bc.endpoint);
+		return;
+	}
+	log_info("session: '%s' from %s admitted (%s%s%s)", bc.endpoint, bc.peer,
+		 bs_auth_name(bc.auth), bc.identity[0] ? " identity " : "", bc.identity);
+	/* Commands start from the loop, after this 2.04 has gone out. */
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
+}
+
+/*
+ * LwM2M 1.2 Bootstrap-Pack-Request (Core TS 1.2 §6.1.7.8). We do not build
+ * packs; 4.04 makes Anjay and other 1.2 clients fall back to Bootstrap-Request.
+ */
+static void on_bspack_request(coap_resource_t *r, coap_session_t *cs, const coap_pdu_t *req,
+			      const coap_string_t *query, coap_pdu_t *resp)
+{
+	(void)r;
+	(void)cs;
+	(void)req;
+	(void)query;
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_NOT_FOUND);
+}
+
+static bool token_matches(const struct client *c, const coap_pdu_t *pdu)
+{
+	coap_bin_const_t t = coap_pdu_get_token(pdu);
+	return t.length == c->token_len && memcmp(t.s, c->token, t.length) == 0;
+}
+
+static int response_cf(const coap_pdu_t *pdu)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *o = coap_check_option(pdu, COAP_OPTION_CONTENT_FORMAT, &it);
+
+	if (o == NULL)
+		return -1;
+	return (int)coap_decode_var_bytes(coap_opt_value(o), coap_opt_length(o));
+}
+
+static coap_response_t on_response(coap_session_t *cs, const coap_pdu_t *sent,
+				   const coap_pdu_t *received, const coap_mid_t mid)
+{
+	struct client *c = coap_session_get_app_data(cs);
+	const uint8_t *data = NULL;
+	size_t len = 0, offset, total;
+
+	(void)sent;
+	(void)mid;
+	if (c == NULL || !c->in_flight || !token_matches(c, received))
+		return COAP_RESPONSE_OK; /* late answer to a cancelled session */
+	if (!coap_get_data_large(received, &len, &data, &offset, &total))
+		len = 0;
+	c->in_flight = false;
+	bs_session_response(c->s, (uint8_t)coap_pdu_get_code(received), response_cf(received),
+			    data, len, now_ms());
+	client_advance(c);
+	return COAP_RESPONSE_OK;
+}
+
+static const char *nack_reason(coap_nack_reason_t r)
+{
+	switch (r) {
+	case COAP_NACK_TOO_MANY_RETRIES:
+		return "client stopped answering (retransmissions exhausted)";
+	case COAP_NACK_RST:
+		return "client reset the request (RST)";
+	case COAP_NACK_TLS_FAILED:
+	case COAP_NACK_TLS_LAYER_FAILED:
+		return "DTLS connection failed";
+	default:
+		break;
+	}
+	return "request could not be delivered";
+}
+
+static void on_nack(coap_session_t *cs, const coap_pdu_t *sent, const coap_nack_reason_t reason,
+		    const coap_mid_t mid)
+{
+	struct client *c = coap_session_get_app_data(cs);
+
+	(void)mid;
+	if (c == NULL || !c->in_flight || (sent && !token_matches(c, sent)))
+		return;
+	client_fail(c, nack_reason(reason));
+}
+
+static int on_event(coap_session_t *cs, const coap_event_t event)
+{
+	struct client *c = coap_session_get_app_data(cs);
+
+	if (c == NULL)
+		return 0;
+	if (event == COAP_EVENT_DTLS_CLOSED || event == COAP_EVENT_DTLS_ERROR ||
+	    event == COAP_EVENT_SESSION_CLOSED || event == COAP_EVENT_TCP_CLOSED)
+		client_fail(c, "connection closed by the client");
+	return 0;
+}
+
+static void expire(struct net_bootstrap *bs, uint64_t now)
+{
+	struct client *c = bs->active, *next;
+	char reason[96];
+
+	for (; c; c = next) {
+		next = c->next;
+		if (c->in_flight && now >= c->deadline_ms) {
+			snprintf(reason, sizeof(reason), "no response to %s within %llu s",
+				 c->in_flight_op, (unsigned long long)(bs->exchange_timeout_ms / 1000));
+			client_fail(c, reason);
+		}
+	}
+}
+
+int net_bootstrap_poll(struct net_bootstrap *bs)
+{
+	uint64_t now = now_ms(), wait = POLL_MAX_MS;
+	struct client *c, *next;
+
+	while ((c = bs->ended) != NULL) {
+		list_remove(c);
+		client_release(c);
+	}
+	for (c = bs->active; c; c = next) {
+		next = c->next;
+		if (!c->started) {
+			c->started = true;
+			client_advance(c);
+		}
+	}
+	expire(bs, now);
+	for (c = bs->active; c; c = c->next)
+		if (c->in_flight && c->deadline_ms > now && c->deadline_ms - now < wait)
+			wait = c->deadline_ms - now;
+	/* A just-ended client is released promptly. */
+	return bs->ended ? 0 : (int)wait;
+}
+
+size_t net_bootstrap_active(const struct net_bootstrap *bs)
+{
+	return bs->n_active;
+}
+
+int net_bootstrap_psk_key(struct net_bootstrap *bs, const uint8_t *id, size_t id_len,
+			  const uint8_t **key, size_t *key_len)
+{
+	const struct policy_device *d = policy_device_by_psk_identity(bs->pol, id, id_len);
+
+	if (d == NULL || d->bootstrap != POLICY_CRED_PSK)
+		return -ENOENT;
+	*key = d->psk.key;
+	*key_len = d->psk.key_len;
+	return 0;
+}
+
+static int audit_open(struct net_bootstrap *bs, const char *path)
+{
+	int fd;
+
+	if (path == NULL || path[0] == '\0')
+		return 0;
+	if (strcmp(path, "-") == 0) {
+		bs->audit_fd = STDOUT_FILENO;
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		log_err("audit: cannot open '%s' (%s)", path, strerror(errno));
+		return -errno;
+	}
+	bs->audit_fd = fd;
+	return 0;
+}
+
+static void settings_apply(struct net_bootstrap *bs, const struct policy *pol)
+{
+	const struct policy_settings *st = policy_settings(pol);
+
+	bs->exchange_timeout_ms = (uint64_t)st->exchange_timeout * 1000;
+}
+
+int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_bootstrap **out)
+{
+	struct net_bootstrap *bs = calloc(1, sizeof(*bs));
+	coap_resource_t *r;
+	int rc;
+
+	if (bs == NULL)
+		return -ENOMEM;
+	bs->ctx = ctx;
+	bs->pol = pol;
+	bs->audit_fd = -1;
+	settings_apply(bs, pol);
+	rc = audit_open(bs, policy_settings(pol)->audit_log);
+	if (rc < 0)
+		goto fail;
+	rc = -ENOMEM;
+	r = coap_resource_init(coap_make_str_const("bs"), 0);
+	if (r == NULL)
+		goto fail;
+	coap_resource_set_userdata(r, bs);
+	coap_register_request_handler(r, COAP_REQUEST_POST, on_bootstrap_request);
+	coap_add_resource(ctx, r);
+	r = coap_resource_init(coap_make_str_const("bspack"), 0);
+	if (r == NULL)
+		goto fail;
+	coap_register_request_handler(r, COAP_REQUEST_GET, on_bspack_request);
+	coap_add_resource(ctx, r);
+	coap_register_response_handler(ctx, on_response);
+	coap_register_nack_handler(ctx, on_nack);
+	coap_register_event_handler(ctx, on_event);
+	coap_context_set_block_mode(ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+	*out = bs;
+	return 0;
+fail:
+	net_bootstrap_free(bs);
+	return rc;
+}
+
+void net_bootstrap_set_policy(struct net_bootstrap *bs, const struct policy *pol)
+{
+	bs->pol = pol;
+	settings_apply(bs, pol);
+}
+
+void net_bootstrap_free(struct net_bootstrap *bs)
+{
+	if (bs == NULL)
+		return;
+	while (bs->active)
+		client_fail(bs->active, "server shutting down");
+	while (bs->ended) {
+		struct client *c = bs->ended;
+		list_remove(c);
+		client_release(c);
+	}
+	if (bs->audit_fd > STDERR_FILENO)
+		close(bs->audit_fd);
+	free(bs);
+}

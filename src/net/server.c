@@ -1,0 +1,156 @@
+/*
+ * lwbsd's network shell: one libcoap context, its endpoints and (D)TLS
+ * credentials, and the event loop. Protocol work happens in net/bootstrap.c
+ * (the glue) and the pure layers below it.
+ */
+#include "net/server.h"
+#include "net/bootstrap.h"
+#include "net/dtls.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <coap3/coap.h>
+
+#include "util/log.h"
+
+struct net_server {
+	coap_context_t *ctx;
+	struct net_bootstrap *bs;
+};
+
+static void net_coap_log(coap_log_t level, const char *message)
+{
+	size_t n = strlen(message);
+
+	/* libcoap lines end in '\n'; ours add one. libcoap never logs PSK keys. */
+	if (n > 0 && message[n - 1] == '\n')
+		n--;
+	if (level <= COAP_LOG_ERR)
+		log_err("coap: %.*s", (int)n, message);
+	else if (level == COAP_LOG_WARN)
+		log_warn("coap: %.*s", (int)n, message);
+	else
+		log_debug("coap: %.*s", (int)n, message);
+}
+
+static int net_parse_addr(const char *host, uint16_t port, coap_address_t *out)
+{
+	coap_address_init(out);
+	memset(&out->addr, 0, sizeof(out->addr));
+	if (inet_pton(AF_INET, host, &out->addr.sin.sin_addr) == 1) {
+		out->addr.sin.sin_family = AF_INET;
+		out->addr.sin.sin_port = htons(port);
+		out->size = sizeof(out->addr.sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &out->addr.sin6.sin6_addr) == 1) {
+		out->addr.sin6.sin6_family = AF_INET6;
+		out->addr.sin6.sin6_port = htons(port);
+		out->size = sizeof(out->addr.sin6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int net_listen(struct net_server *srv, const char *host, uint16_t port,
+		      coap_proto_t proto)
+{
+	coap_address_t addr;
+
+	if (port == 0)
+		return 0;
+	if (net_parse_addr(host, port, &addr) < 0) {
+		log_err("net: invalid listen address '%s' (expected a literal IPv4 or IPv6 address)",
+			host);
+		return -EINVAL;
+	}
+	errno = 0;
+	if (coap_new_endpoint(srv->ctx, &addr, proto) == NULL) {
+		int err = errno ? errno : EADDRNOTAVAIL;
+		log_err("net: cannot listen on '%s' port %u/%s (%s)", host, port,
+			proto == COAP_PROTO_DTLS ? "dtls" : "udp", strerror(err));
+		return -err;
+	}
+	log_info("net: listening on %s port %u (%s)", host, port,
+		 proto == COAP_PROTO_DTLS ? "coaps, DTLS 1.2/1.3" : "coap");
+	return 0;
+}
+
+int net_server_new(const struct net_config *cfg, const struct policy *pol,
+		   struct net_server **out)
+{
+	struct net_server *srv;
+	int rc = -ENOMEM;
+
+	coap_startup();
+	coap_set_log_handler(net_coap_log);
+	coap_set_log_level(log_debug_enabled() ? COAP_LOG_DEBUG : COAP_LOG_WARN);
+	coap_dtls_set_log_level(log_debug_enabled() ? COAP_LOG_DEBUG : COAP_LOG_WARN);
+	srv = calloc(1, sizeof(*srv));
+	if (srv == NULL)
+		goto fail;
+	srv->ctx = coap_new_context(NULL);
+	if (srv->ctx == NULL)
+		goto fail;
+	rc = net_bootstrap_new(srv->ctx, pol, &srv->bs);
+	if (rc < 0)
+		goto fail;
+	if (cfg->coaps_port) {
+		rc = dtls_setup_server(srv->ctx, cfg, srv->bs);
+		if (rc < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < cfg->n_listen; i++) {
+		rc = net_listen(srv, cfg->listen[i], cfg->coap_port, COAP_PROTO_UDP);
+		if (rc == 0)
+			rc = net_listen(srv, cfg->listen[i], cfg->coaps_port, COAP_PROTO_DTLS);
+		if (rc < 0)
+			goto fail;
+	}
+	*out = srv;
+	return 0;
+fail:
+	net_server_free(srv);
+	return rc;
+}
+
+void net_server_set_policy(struct net_server *srv, const struct policy *pol)
+{
+	net_bootstrap_set_policy(srv->bs, pol);
+}
+
+int net_server_run(struct net_server *srv, struct net_signals *sig,
+		   void (*reload)(void *arg), void *arg)
+{
+	while (!sig->stop) {
+		/*
+		 * A signal interrupts the wait (EINTR), so SIGTERM takes
+		 * effect at once; the bound keeps timers honest otherwise.
+		 */
+		int ms = net_bootstrap_poll(srv->bs);
+		if (coap_io_process(srv->ctx, (uint32_t)ms) < 0 && errno != EINTR) {
+			log_err("net: event loop failed (%s)", strerror(errno));
+			return -EIO;
+		}
+		if (sig->reload) {
+			sig->reload = 0;
+			if (reload)
+				reload(arg);
+		}
+	}
+	return 0;
+}
+
+void net_server_free(struct net_server *srv)
+{
+	if (srv == NULL)
+		return;
+	net_bootstrap_free(srv->bs);
+	if (srv->ctx)
+		coap_free_context(srv->ctx);
+	free(srv);
+	coap_cleanup();
+}

@@ -1,0 +1,141 @@
+"""Shared pieces of the integration tests: free ports, policies in temp
+dirs, an lwbsd process on loopback, and a tiny TAP reporter."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+LWBSD = os.environ.get("LWBSD", "lwbsd")
+LWBS = os.environ.get("LWBS", "lwbs")
+DEPS_BIN = os.environ.get("LWBS_DEPS_BIN", "")
+
+
+def free_udp_ports(n):
+    """n distinct UDP ports that are free on 127.0.0.1 right now."""
+    socks, ports = [], []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+        ports.append(s.getsockname()[1])
+    for s in socks:
+        s.close()
+    return ports
+
+
+class Lwbsd:
+    """lwbsd on 127.0.0.1 with a policy written from text; stopped by SIGTERM."""
+
+    def __init__(self, policy_text, extra_args=(), files=None):
+        self.dir = tempfile.mkdtemp(prefix="lwbs-it-")
+        self.coap_port, self.coaps_port = free_udp_ports(2)
+        self.audit = os.path.join(self.dir, "audit.jsonl")
+        head = (f"lwbsd:\n  listen: [127.0.0.1]\n  coap_port: {self.coap_port}\n"
+                f"  coaps_port: {self.coaps_port}\n  audit_log: {self.audit}\n")
+        self.policy_dir = os.path.join(self.dir, "policies")
+        os.mkdir(self.policy_dir)
+        with open(os.path.join(self.policy_dir, "00-lwbsd.yaml"), "w") as f:
+            f.write(head + policy_settings_extra(policy_text))
+        with open(os.path.join(self.policy_dir, "10-test.yaml"), "w") as f:
+            f.write(strip_settings(policy_text))
+        for name, data in (files or {}).items():
+            with open(os.path.join(self.dir, name), "wb" if isinstance(data, bytes) else "w") as f:
+                f.write(data)
+        self.log_path = os.path.join(self.dir, "lwbsd.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([LWBSD, "-c", self.policy_dir, *extra_args],
+                                     stdout=self.log, stderr=subprocess.STDOUT, cwd=self.dir)
+        self.wait_log("started", 10)
+
+    def wait_log(self, text, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if text in self.output():
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError("lwbsd exited early:\n" + self.output())
+            time.sleep(0.05)
+        raise RuntimeError(f"lwbsd did not log {text!r}:\n" + self.output())
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def audit_records(self):
+        if not os.path.exists(self.audit):
+            return []
+        with open(self.audit) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def wait_audit(self, n, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            recs = self.audit_records()
+            if len(recs) >= n:
+                return recs
+            time.sleep(0.05)
+        raise AssertionError(f"expected {n} audit records, got {self.audit_records()}")
+
+    def stop(self):
+        """SIGTERM; lwbsd must exit 0 within 5 s."""
+        self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout=5)
+        self.log.close()
+        out = self.output()
+        assert rc == 0, f"lwbsd exited {rc}:\n{out}"
+        assert "ERROR: AddressSanitizer" not in out and "runtime error:" not in out, out
+        return out
+
+
+def policy_settings_extra(text):
+    """Indented lines of a `lwbsd:` block in text, to merge into the test header."""
+    out, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("lwbsd:"):
+            inside = True
+            continue
+        if inside and (line.startswith(" ") or not line.strip()):
+            out.append(line)
+            continue
+        inside = False
+    return "\n".join(out) + "\n"
+
+
+def strip_settings(text):
+    out, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("lwbsd:"):
+            inside = True
+            continue
+        if inside and (line.startswith(" ") or not line.strip()):
+            continue
+        inside = False
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+class Tap:
+    """Minimal TAP producer: meson's 'tap' protocol counts each check."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def run(self, name, fn):
+        self.n += 1
+        try:
+            fn()
+            print(f"ok {self.n} - {name}", flush=True)
+        except Exception as e:  # noqa: BLE001 - report any failure as not ok
+            self.failed += 1
+            print(f"not ok {self.n} - {name}", flush=True)
+            for line in f"{type(e).__name__}: {e}".splitlines():
+                print(f"# {line}", flush=True)
+
+    def done(self):
+        print(f"1..{self.n}", flush=True)
+        sys.exit(1 if self.failed else 0)

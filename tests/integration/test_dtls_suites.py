@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""lwbsd negotiates the LwM2M cipher suites (Transport TS 1.2 §5.2.1,
+§5.2.8.x) with a DTLS 1.2 client that offers nothing else (Debian's
+openssl s_client), and DTLS 1.3 with libcoap's wolfSSL client."""
+import os
+import subprocess
+
+from harness import DEPS_BIN, Lwbsd, Tap
+
+PSK_ID = "suite-test"
+PSK_KEY = "00112233445566778899aabbccddeeff"
+
+POLICY = f"""
+servers:
+  - id: dm
+    uri: coap://127.0.0.1:5783
+    short_server_id: 101
+    lifetime: 300
+    binding: U
+    notification_storing: true
+    security: nosec
+devices:
+  - endpoint: {PSK_ID}
+    bootstrap:
+      psk: {{identity: {PSK_ID}, key_hex: "{PSK_KEY}"}}
+    servers:
+      - server: dm
+"""
+
+
+def make_pki(d):
+    """A CA, a server certificate and a client certificate, all EC P-256."""
+    def ossl(*args):
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True)
+    ossl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key")
+    ossl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=lwbs test CA",
+         "-days", "2", "-out", "ca.pem")
+    for name in ("server", "client"):
+        ossl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f"{name}.key")
+        ossl("req", "-new", "-key", f"{name}.key", "-subj", f"/CN=lwbs-{name}", "-out",
+             f"{name}.csr")
+        ossl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+             "-CAcreateserial", "-days", "1", "-out", f"{name}.pem")
+
+
+def s_client(port, cipher, *extra):
+    """Handshake with openssl s_client over DTLS 1.2 offering only `cipher`."""
+    p = subprocess.run(
+        ["openssl", "s_client", "-dtls1_2", "-cipher", cipher + ":@SECLEVEL=0",
+         "-connect", f"127.0.0.1:{port}", *extra],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
+    return p.stdout + p.stderr
+
+
+def main():
+    import tempfile
+    pki = tempfile.mkdtemp(prefix="lwbs-pki-")
+    make_pki(pki)
+    srv = Lwbsd(POLICY, ["-C", f"{pki}/server.pem", "-K", f"{pki}/server.key",
+                         "-A", f"{pki}/ca.pem"])
+    t = Tap()
+    psk = ["-psk_identity", PSK_ID, "-psk", PSK_KEY]
+
+    def negotiated(cipher, *extra):
+        def check():
+            out = s_client(srv.coaps_port, cipher, *extra)
+            assert f"Cipher is {cipher}" in out, out[-2000:]
+        return check
+
+    t.run("TLS_PSK_WITH_AES_128_CCM_8 (0xC0A8) alone",
+          negotiated("PSK-AES128-CCM8", *psk))
+    t.run("TLS_PSK_WITH_AES_128_CBC_SHA256 alone",
+          negotiated("PSK-AES128-CBC-SHA256", *psk))
+    t.run("TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 alone, client certificate from the trusted CA",
+          negotiated("ECDHE-ECDSA-AES128-CCM8", "-cert", f"{pki}/client.pem",
+                     "-key", f"{pki}/client.key", "-CAfile", f"{pki}/ca.pem"))
+
+    def wrong_psk_fails():
+        out = s_client(srv.coaps_port, "PSK-AES128-CCM8", "-psk_identity", PSK_ID,
+                       "-psk", "ff" * 16)
+        assert "Cipher is PSK-AES128-CCM8" not in out, out[-2000:]
+    t.run("a wrong PSK does not complete the handshake", wrong_psk_fails)
+
+    def dtls13():
+        client = os.path.join(DEPS_BIN, "coap-client-wolfssl")
+        p = subprocess.run(
+            [client, "-v", "7", "-m", "post", "-u", PSK_ID, "-k", PSK_KEY, "-B", "5",
+             f"coaps://127.0.0.1:{srv.coaps_port}/bs?ep={PSK_ID}"],
+            capture_output=True, text=True, timeout=30)
+        out = p.stdout + p.stderr
+        assert "DTLSv1.3" in out or "TLSv1.3" in out, out[-3000:]
+        assert "2.04" in out, out[-3000:]
+    t.run("DTLS 1.3 with PSK through libcoap+wolfSSL, Bootstrap-Request answered 2.04", dtls13)
+
+    t.run("SIGTERM stops lwbsd cleanly", lambda: srv.stop())
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
