@@ -45,6 +45,7 @@ struct bs_client {
 	char identity[BS_IDENTITY_MAX]; /* PSK identity (escaped) or certificate subject; "" for NoSec */
 	char endpoint[BS_ENDPOINT_MAX];
 	char peer[64];                  /* "address:port" */
+	char tls[64];                   /* "DTLSv1.2 PSK-AES128-CCM8", "" without DTLS */
 	uint16_t pct;                   /* ?pct= of the Bootstrap-Request, 0 if absent */
 	int64_t started_unix_ms;        /* wall clock at the Bootstrap-Request, for the audit */
 };

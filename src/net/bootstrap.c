@@ -6,6 +6,7 @@
  * callback for their own session.
  */
 #include "net/bootstrap.h"
+#include "net/dtls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -290,6 +291,7 @@ static const coap_bin_const_t *client_describe(coap_session_t *cs, const coap_st
 	if (coap_session_get_proto(cs) == COAP_PROTO_DTLS) {
 		id = coap_session_get_psk_identity(cs);
 		c->auth = BS_AUTH_PSK;
+		dtls_describe(cs, c->tls, sizeof(c->tls));
 		if (id)
 			escape_identity(id->s, id->length, c->identity, sizeof(c->identity));
 	}
@@ -375,8 +377,9 @@ static void on_bootstrap_request(coap_resource_t *r, coap_session_t *cs, const c
 		log_err("session: out of memory starting '%s'", bc.endpoint);
 		return;
 	}
-	log_info("session: '%s' from %s admitted (%s%s%s)", bc.endpoint, bc.peer,
-		 bs_auth_name(bc.auth), bc.identity[0] ? " identity " : "", bc.identity);
+	log_info("session: '%s' from %s admitted (%s%s%s%s%s)", bc.endpoint, bc.peer,
+		 bs_auth_name(bc.auth), bc.identity[0] ? " identity " : "", bc.identity,
+		 bc.tls[0] ? ", " : "", bc.tls);
 	/* Commands start from the loop, after this 2.04 has gone out. */
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
 }

@@ -291,6 +291,8 @@ static void audit_head(struct json *j, const struct bs_client *c, const char *po
 	json_str(j, "identity", c->identity);
 	json_str(j, "security", bs_auth_name(c->auth));
 	json_str(j, "peer", c->peer);
+	if (c->tls[0])
+		json_str(j, "tls", c->tls);
 	json_str(j, "policy", policy_version ? policy_version : "");
 }
 

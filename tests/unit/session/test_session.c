@@ -82,6 +82,19 @@ static struct bs_session *start(const char *ep, const char *id)
 
 static const char *disc = "</>;lwm2m=1.1,</0/0>,</0/3>;ssid=9,</1/0>;ssid=9,</3/0>";
 
+/* The success code of op; Discover gets 4.04 here (planned without it). */
+static uint8_t ok_code(enum plan_op op)
+{
+	switch (op) {
+	case PLAN_DISCOVER:
+		return C(4, 4);
+	case PLAN_DELETE:
+		return C(2, 2);
+	default:
+		return C(2, 4);
+	}
+}
+
 /* Answer every command with the code for success; returns the number of commands. */
 static int run_ok(struct bs_session *s)
 {
@@ -149,8 +162,8 @@ START_TEST(finish_406_is_inconsistent_configuration)
 	const struct plan_cmd *cmd;
 
 	while ((cmd = bs_session_next(s)) != NULL)
-		bs_session_response(s, cmd->op == PLAN_FINISH ? C(4, 6) : C(2, 4), -1, NULL, 0,
-				    3000);
+		bs_session_response(s, cmd->op == PLAN_FINISH ? C(4, 6) : ok_code(cmd->op), -1, NULL,
+				    0, 3000);
 	ck_assert_int_eq(bs_session_state(s), BS_FAILED);
 	ck_assert_ptr_nonnull(strstr(bs_session_reason(s), "inconsistent (4.06)"));
 	bs_session_free(s);
@@ -163,8 +176,8 @@ START_TEST(delete_404_is_not_fatal)
 	const struct plan_cmd *cmd;
 
 	while ((cmd = bs_session_next(s)) != NULL)
-		bs_session_response(s, cmd->op == PLAN_DELETE ? C(4, 4) : C(2, 4), -1, NULL, 0,
-				    3000);
+		bs_session_response(s, cmd->op == PLAN_DELETE ? C(4, 4) : ok_code(cmd->op), -1, NULL,
+				    0, 3000);
 	ck_assert_int_eq(bs_session_state(s), BS_DONE);
 	bs_session_free(s);
 }

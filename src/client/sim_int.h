@@ -1,0 +1,86 @@
+/*
+ * What the parts of the client simulator share: sim.c (sessions, the
+ * Bootstrap-Request, the loop), sim_handlers.c (answering the server) and
+ * sim_report.c (the JSON report).
+ */
+#ifndef LWBS_CLIENT_SIM_INT_H
+#define LWBS_CLIENT_SIM_INT_H
+
+#include <coap3/coap.h>
+
+#include "client/sim.h"
+#include "client/store.h"
+#include "lwm2m/path.h"
+
+enum sim_state {
+	SIM_REQUESTING,    /* Bootstrap-Request sent, no answer yet */
+	SIM_BOOTSTRAPPING, /* 2.04 received; answering the server */
+	SIM_STALLED,       /* --stall-after reached: dropping every request */
+	SIM_DONE,          /* Bootstrap-Finish answered 2.04 */
+	SIM_FAILED,
+};
+
+/* One exchange in the report: a request from the server, or our Bootstrap-Request. */
+struct sim_op {
+	const char *op;               /* "bootstrap-request", "discover", "delete", "write", ... */
+	char path[PATH_TEXT_MAX + 4]; /* "/", "/0/1", "/bs" */
+	int format;                   /* Content-Format of a write, else -1 */
+	unsigned code;                /* CoAP code answered or received; 0: none (dropped) */
+	char why[STORE_WHY_MAX];      /* reason of an error answer, else "" */
+};
+
+struct sim;
+
+struct sim_client {
+	struct sim *sim;
+	unsigned index;
+	char endpoint[128]; /* "" when --no-ep */
+	char identity[128]; /* PSK identity; "" for coap:// */
+	char label[128];    /* for logs: endpoint, else identity, else "client #i" */
+	coap_session_t *cs;
+	struct store *store;
+	enum sim_state state;
+	char reason[STORE_WHY_MAX + 64];
+	long answered;        /* requests answered, retransmissions not counted */
+	bool restart_pending; /* send a new Bootstrap-Request from the loop */
+	bool restarted;
+	int last_format;     /* Content-Format of the last Write, -1: none yet */
+	coap_mid_t last_mid; /* of the last request, to spot retransmissions */
+	uint8_t token[8];    /* of our Bootstrap-Request */
+	size_t token_len;
+	int request_op; /* its entry in ops, -1: none */
+	struct sim_op *ops;
+	size_t n_ops, cap_ops;
+};
+
+struct sim {
+	const struct sim_options *opt;
+	coap_context_t *ctx;
+	struct sim_client *clients;
+	size_t n;
+	size_t pending; /* clients neither done nor failed */
+};
+
+/* The only way a client changes state; logs `old -> new` and, on failure, why. */
+void sim_client_enter(struct sim_client *c, enum sim_state st, const char *reason);
+
+/*
+ * Append an exchange to c->ops for the report; why (may be NULL) explains
+ * an error answer. Returns 0 or -ENOMEM (the entry is lost, logged).
+ */
+int sim_client_log_op(struct sim_client *c, const char *op, const char *path, int format,
+                      unsigned code, const char *why);
+
+/* (Re)create c's store with its bootstrap account. Returns 0 or -ENOMEM. */
+int sim_client_reset_store(struct sim_client *c);
+
+/* Register the handlers answering the server's requests on ctx. Returns 0 or -ENOMEM. */
+int sim_handlers_register(coap_context_t *ctx);
+
+/* Append c's report line (docs/lwbs-client.md) to out. Returns 0 or -ENOMEM. */
+int sim_report_client(const struct sim_client *c, struct buf *out);
+
+/* Append the summary line {"clients":N,"succeeded":S,"failed":F}. Returns 0 or -ENOMEM. */
+int sim_report_summary(const struct sim *sim, struct buf *out);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * lwbs client: options in, sim_run() (client/sim.h), exit status out. The
+ * output format and exit status are an interface: docs/lwbs-client.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/sim.h"
+#include "lwbs_cmds.h"
+#include "lwm2m/path.h"
+#include "util/encoding.h"
+#include "util/log.h"
+
+#define MAX_FAIL_WRITE 32
+#define MAX_PSK_KEY 256
+#define MAX_CLIENTS 10000
+
+struct client_args {
+	struct sim_options sim;
+	struct lwm2m_path fail_write[MAX_FAIL_WRITE];
+	uint8_t psk_key[MAX_PSK_KEY];
+	const char *psk_key_hex;
+};
+
+enum {
+	OPT_NO_EP = 256,
+	OPT_VERSION,
+	OPT_FORMAT,
+	OPT_BOOTSTRAP_IID,
+	OPT_PSK_IDENTITY,
+	OPT_PSK_KEY,
+	OPT_PSK_SHARED,
+	OPT_FAIL_WRITE,
+	OPT_STALL_AFTER,
+	OPT_RESTART_AFTER,
+	OPT_CLIENTS,
+	OPT_TIMEOUT,
+};
+
+static const struct option long_options[] = {
+	{"server", required_argument, NULL, 's'},
+	{"endpoint", required_argument, NULL, 'e'},
+	{"no-ep", no_argument, NULL, OPT_NO_EP},
+	{"version", required_argument, NULL, OPT_VERSION},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"bootstrap-iid", required_argument, NULL, OPT_BOOTSTRAP_IID},
+	{"psk-identity", required_argument, NULL, OPT_PSK_IDENTITY},
+	{"psk-key", required_argument, NULL, OPT_PSK_KEY},
+	{"psk-shared", no_argument, NULL, OPT_PSK_SHARED},
+	{"fail-write", required_argument, NULL, OPT_FAIL_WRITE},
+	{"stall-after", required_argument, NULL, OPT_STALL_AFTER},
+	{"restart-after", required_argument, NULL, OPT_RESTART_AFTER},
+	{"clients", required_argument, NULL, OPT_CLIENTS},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"debug", no_argument, NULL, 'd'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: lwbs client [-s URI] -e NAME [options]\n"
+		"Simulated LwM2M client(s) bootstrapping against a bootstrap server; prints one\n"
+		"JSON report per client on stdout (see docs/lwbs-client.md).\n"
+		"  -s, --server URI        coap://host[:port] or coaps://host[:port]\n"
+		"                          (default coap://127.0.0.1:5683)\n"
+		"  -e, --endpoint NAME     endpoint client name (NAME-0.. with --clients)\n"
+		"      --no-ep             send no ep= in the Bootstrap-Request\n"
+		"      --version V         LwM2M version 1.0, 1.1 (default) or 1.2\n"
+		"      --format F          preferred format sent as pct=: tlv, senml-json,\n"
+		"                          senml-cbor, lwm2m-cbor (1.1+; default: none)\n"
+		"      --bootstrap-iid N   Security instance of the bootstrap account (default 0)\n"
+		"      --psk-identity ID   PSK identity for coaps:// (ID-0.. with --clients)\n"
+		"      --psk-key HEX       PSK key for coaps://, in hex\n"
+		"      --psk-shared        every client uses the same PSK identity\n"
+		"      --fail-write PATH   answer 4.00 to a Write on PATH, e.g. /1/0 (repeatable)\n"
+		"      --stall-after N     answer N requests, then drop every request silently\n"
+		"      --restart-after N   send a new Bootstrap-Request after answering N requests\n"
+		"      --clients N         run N clients at once (default 1)\n"
+		"      --timeout SECONDS   overall time limit (default 30)\n"
+		"  -d, --debug             debug logging on stderr\n"
+		"exit status: 0 every client finished (Bootstrap-Finish 2.04), 1 some failed,\n"
+		"2 usage error\n");
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_version(const char *s, enum lwm2m_version *out)
+{
+	static const struct {
+		const char *name;
+		enum lwm2m_version v;
+	} versions[] = {{"1.0", LWM2M_V1_0}, {"1.1", LWM2M_V1_1}, {"1.2", LWM2M_V1_2}};
+
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		if (strcmp(s, versions[i].name) == 0) {
+			*out = versions[i].v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_format(const char *s, int *out)
+{
+	static const struct {
+		const char *name;
+		int fmt;
+	} formats[] = {{"tlv", LWM2M_FMT_TLV},
+		       {"senml-json", LWM2M_FMT_SENML_JSON},
+		       {"senml-cbor", LWM2M_FMT_SENML_CBOR},
+		       {"lwm2m-cbor", LWM2M_FMT_LWM2M_CBOR}};
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*out = formats[i].fmt;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int add_fail_write(struct client_args *a, const char *s)
+{
+	struct lwm2m_path p;
+
+	if (a->sim.n_fail_write == MAX_FAIL_WRITE || path_parse(s, strlen(s), &p) < 0 ||
+	    p.depth < 1 || p.depth > 3)
+		return -EINVAL;
+	a->fail_write[a->sim.n_fail_write++] = p;
+	return 0;
+}
+
+static int usage_error(const char *what)
+{
+	fprintf(stderr, "lwbs client: %s\n", what);
+	return -EINVAL;
+}
+
+/* One option; returns 0, -EINVAL (bad value, reported) or 1 for --help. */
+static int apply_option(struct client_args *a, int ch, const char *arg)
+{
+	struct sim_options *o = &a->sim;
+	long v = 0;
+	int rc = 0;
+
+	switch (ch) {
+	case 's': o->server_uri = arg; break;
+	case 'e': o->endpoint = arg; break;
+	case OPT_NO_EP: o->no_ep = true; break;
+	case OPT_VERSION: rc = parse_version(arg, &o->version); break;
+	case OPT_FORMAT: rc = parse_format(arg, &o->format); break;
+	case OPT_BOOTSTRAP_IID:
+		rc = parse_long(arg, 0, 65534, &v);
+		o->bootstrap_iid = (uint16_t)v;
+		break;
+	case OPT_PSK_IDENTITY: o->psk_identity = arg; break;
+	case OPT_PSK_KEY: a->psk_key_hex = arg; break;
+	case OPT_PSK_SHARED: o->psk_shared = true; break;
+	case OPT_FAIL_WRITE: rc = add_fail_write(a, arg); break;
+	case OPT_STALL_AFTER: rc = parse_long(arg, 0, 1000000, &o->stall_after); break;
+	case OPT_RESTART_AFTER: rc = parse_long(arg, 1, 1000000, &o->restart_after); break;
+	case OPT_CLIENTS:
+		rc = parse_long(arg, 1, MAX_CLIENTS, &v);
+		o->clients = (unsigned)v;
+		break;
+	case OPT_TIMEOUT:
+		rc = parse_long(arg, 1, 86400, &v);
+		o->timeout_s = (unsigned)v;
+		break;
+	case 'd': log_set_level(LOG_LVL_DEBUG); break;
+	case 'h': return 1;
+	default: return -EINVAL;
+	}
+	if (rc < 0)
+		fprintf(stderr, "lwbs client: invalid value '%s'\n", arg);
+	return rc;
+}
+
+/* Combinations the options cannot express alone. */
+static int check_args(struct client_args *a)
+{
+	struct sim_options *o = &a->sim;
+	bool coaps = strncmp(o->server_uri, "coaps://", 8) == 0;
+	size_t len;
+
+	if (o->endpoint == NULL && !o->no_ep)
+		return usage_error("--endpoint is required (or --no-ep)");
+	if (o->format == LWM2M_FMT_LWM2M_CBOR && o->version < LWM2M_V1_2)
+		return usage_error("--format lwm2m-cbor needs --version 1.2");
+	if (o->format >= 0 && o->format != LWM2M_FMT_TLV && o->version == LWM2M_V1_0)
+		return usage_error("an LwM2M 1.0 client takes TLV only");
+	if (coaps != (o->psk_identity != NULL) || coaps != (a->psk_key_hex != NULL))
+		return usage_error("coaps:// needs --psk-identity and --psk-key; coap:// takes "
+				   "neither");
+	if (!coaps)
+		return 0;
+	if (encoding_hex_decode(a->psk_key_hex, strlen(a->psk_key_hex), a->psk_key,
+				sizeof(a->psk_key), &len) < 0 ||
+	    len == 0)
+		return usage_error("--psk-key must be 1 to 256 bytes in hex");
+	o->psk_key = a->psk_key;
+	o->psk_key_len = len;
+	return 0;
+}
+
+/* Returns 0, 1 for --help, or -EINVAL (reported). */
+static int parse_args(int argc, char **argv, struct client_args *a)
+{
+	int ch, rc;
+
+	memset(a, 0, sizeof(*a));
+	a->sim = (struct sim_options){
+		.server_uri = "coap://127.0.0.1:5683",
+		.version = LWM2M_V1_1,
+		.format = -1,
+		.fail_write = a->fail_write,
+		.stall_after = SIM_OFF,
+		.restart_after = SIM_OFF,
+		.clients = 1,
+		.timeout_s = 30,
+	};
+	optind = 1;
+	opterr = 0; /* apply_option() reports, naming the command */
+	while ((ch = getopt_long(argc, argv, "s:e:dh", long_options, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			fprintf(stderr, "lwbs client: unknown option or missing value: '%s'\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+		rc = apply_option(a, ch, optarg);
+		if (rc != 0)
+			return rc;
+	}
+	if (optind != argc)
+		return usage_error("unexpected arguments");
+	return check_args(a);
+}
+
+int cmd_client(int argc, char **argv)
+{
+	struct client_args a;
+	unsigned failed;
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc == 1) {
+		usage(stdout);
+		return 0;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "usage: lwbs client [-s URI] -e NAME [options]; see 'lwbs help "
+				"client'\n");
+		return 2;
+	}
+	rc = sim_run(&a.sim, stdout, &failed);
+	if (rc == -EINVAL)
+		return 2; /* the server URI does not parse or resolve (logged) */
+	if (rc < 0)
+		return 1;
+	return failed > 0 ? 1 : 0;
+}
