@@ -111,6 +111,12 @@ static void client_end(struct client *c)
 		audit_emit(c->bs, &line);
 	buf_free(&line);
 	client_log_end(c);
+	/*
+	 * libcoap has no call to cancel a confirmable request; with no
+	 * retransmissions left it drops the one in flight at its next timer.
+	 */
+	if (c->in_flight)
+		coap_session_set_max_retransmit(c->cs, 0);
 	coap_session_set_app_data(c->cs, NULL);
 	list_remove(c);
 	c->bs->n_active--;
@@ -341,6 +347,7 @@ static int client_start(struct net_bootstrap *bs, coap_session_t *cs, coap_mid_t
 	c->cs = coap_session_reference(cs);
 	c->pol = bs->pol;
 	c->request_mid = mid;
+	coap_session_set_max_retransmit(cs, COAP_DEFAULT_MAX_RETRANSMIT);
 	coap_session_set_app_data(cs, c);
 	list_insert(&bs->active, c);
 	bs->n_active++;

@@ -15,6 +15,7 @@
 
 /* Most resources one instance gets: the base set plus policy extras. */
 #define PLAN_MAX_RES 96
+#define PLAN_BLIND_SECURITY_IID 2
 
 const char *plan_op_name(enum plan_op op)
 {
@@ -70,8 +71,9 @@ static bool plan_iid_taken(const struct plan_input *in, int bs_iid, uint16_t oid
 
 /*
  * The smallest instance ID >= *from of oid that is free. Without Discover
- * the bootstrap account's ID is unknown; Security IDs then start at 1, since
- * clients such as Wakaama keep it at /0/0.
+ * (LwM2M 1.0 has none) the bootstrap account's ID is unknown: Wakaama keeps
+ * it at /0/0, Anjay at /0/1, so Security IDs then start at
+ * PLAN_BLIND_SECURITY_IID.
  */
 static int plan_free_iid(const struct plan_input *in, int bs_iid, uint16_t oid, uint32_t *from)
 {
@@ -219,7 +221,7 @@ static void plan_deletes(const struct plan_input *in, int bs_iid, struct plan *p
 static int plan_writes(const struct plan_input *in, int bs_iid, struct plan *p)
 {
 	const struct policy_device *dev = in->device;
-	uint32_t next_sec = in->discover ? 0 : 1, next_srv = 0;
+	uint32_t next_sec = in->discover ? 0 : PLAN_BLIND_SECURITY_IID, next_srv = 0;
 	struct resset *rs = malloc(sizeof(*rs));
 	int rc = 0;
 

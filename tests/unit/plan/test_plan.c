@@ -86,8 +86,8 @@ START_TEST(v10_without_discover_deletes_writes_then_finishes_in_tlv)
 	ck_assert_uint_eq(p.n, 5);
 	assert_cmd(&p, 0, PLAN_DELETE, 1, 0, 0);
 	assert_cmd(&p, 1, PLAN_DELETE, 1, 1, 0);
-	/* Bootstrap account ID unknown: Security starts at 1, Wakaama keeps /0/0. */
-	assert_cmd(&p, 2, PLAN_WRITE, 2, 0, 1);
+	/* Bootstrap account ID unknown: Wakaama keeps /0/0, Anjay /0/1. */
+	assert_cmd(&p, 2, PLAN_WRITE, 2, 0, 2);
 	assert_cmd(&p, 3, PLAN_WRITE, 2, 1, 0);
 	assert_cmd(&p, 4, PLAN_FINISH, 0, 0, 0);
 	ck_assert_str_eq(p.cmds[2].server_id, "dm-psk");
@@ -98,7 +98,7 @@ END_TEST
 START_TEST(security_write_carries_what_clients_validate)
 {
 	struct plan p = build(&dev_one, 0, NULL);
-	struct lwm2m_path target = {2, {0, 1}};
+	struct lwm2m_path target = {2, {0, 2}};
 	struct lwm2m_records r = {0};
 	struct lwm2m_value v;
 
