@@ -36,4 +36,11 @@ size_t encoding_base64_decoded_max(size_t n);
  */
 int encoding_base64_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *out_len);
 
+/*
+ * Printable form of a binary identity for logs and audit: printable ASCII
+ * as is, other bytes, '\\' and '"' as \xNN. Always NUL-terminates out
+ * (cap >= 1); truncates rather than split an escape.
+ */
+void encoding_escape(const uint8_t *p, size_t n, char *out, size_t cap);
+
 #endif

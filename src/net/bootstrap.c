@@ -20,6 +20,7 @@
 #include "policy/policy.h"
 #include "session/admit.h"
 #include "session/session.h"
+#include "util/encoding.h"
 #include "util/log.h"
 
 #define POLL_MAX_MS 1000
@@ -242,20 +243,6 @@ static void client_advance(struct client *c)
 	c->deadline_ms = now_ms() + c->bs->exchange_timeout_ms;
 }
 
-/* Printable form of a binary identity: non-printing bytes as \xNN. */
-static void escape_identity(const uint8_t *id, size_t len, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len && o + 5 < cap; i++) {
-		if (id[i] >= 0x20 && id[i] < 0x7f && id[i] != '\\' && id[i] != '"')
-			out[o++] = (char)id[i];
-		else
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", id[i]);
-	}
-	out[o] = '\0';
-}
-
 /* Copy the value of key in an URI query "a=1&b=2" into out; false when absent. */
 static bool query_get(const coap_string_t *q, const char *key, char *out, size_t cap)
 {
@@ -299,7 +286,7 @@ static const coap_bin_const_t *client_describe(coap_session_t *cs, const coap_st
 		c->auth = BS_AUTH_PSK;
 		dtls_describe(cs, c->tls, sizeof(c->tls));
 		if (id)
-			escape_identity(id->s, id->length, c->identity, sizeof(c->identity));
+			encoding_escape(id->s, id->length, c->identity, sizeof(c->identity));
 	}
 	return id;
 }

@@ -9,6 +9,8 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
+#include "session/session.h"
+#include "util/encoding.h"
 #include "util/log.h"
 
 /*
@@ -56,6 +58,20 @@ static void dtls_relax_for_psk(coap_session_t *session)
 	wolfSSL_set_verify(ssl, mode, wolfSSL_get_verify_callback(ssl));
 }
 
+/* Once per connection, although the callback runs several times (defect 5). */
+static void dtls_log_unknown(const coap_bin_const_t *identity, const coap_session_t *session)
+{
+	static const coap_session_t *last;
+	char id[BS_IDENTITY_MAX];
+
+	if (session == last)
+		return;
+	last = session;
+	encoding_escape(identity->s, identity->length, id, sizeof(id));
+	log_info("dtls: unknown PSK identity '%s' from %s: handshake refused", id,
+		 coap_session_str(session));
+}
+
 /*
  * Defect 5: runs several times per DTLS 1.3 handshake, so it is a pure
  * lookup. libcoap copies the key out before the next call, so one static
@@ -68,8 +84,10 @@ static const coap_bin_const_t *dtls_psk_lookup(coap_bin_const_t *identity,
 	const uint8_t *k;
 	size_t klen;
 
-	if (net_bootstrap_psk_key(arg, identity->s, identity->length, &k, &klen) < 0)
+	if (net_bootstrap_psk_key(arg, identity->s, identity->length, &k, &klen) < 0) {
+		dtls_log_unknown(identity, session);
 		return NULL;
+	}
 	dtls_relax_for_psk(session);
 	key.s = k;
 	key.length = klen;

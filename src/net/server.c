@@ -8,6 +8,8 @@
 #include "net/dtls.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,9 @@
 #include <coap3/coap.h>
 
 #include "util/log.h"
+
+#define NET_MAX_HANDSHAKES 4096
+#define NET_RCVBUF (4 << 20)
 
 struct net_server {
 	coap_context_t *ctx;
@@ -79,6 +84,39 @@ static int net_listen(struct net_server *srv, const char *host, uint16_t port,
 	return 0;
 }
 
+/*
+ * A fleet reconnecting at once overflows the default UDP receive buffer
+ * (about 200 KiB) and every lost datagram costs a retransmission timeout.
+ * libcoap keeps endpoint sockets private, so find ours by their bound port.
+ * SO_RCVBUFFORCE passes net.core.rmem_max when we run with CAP_NET_ADMIN.
+ */
+static void net_enlarge_rcvbuf(const struct net_config *cfg)
+{
+	int size = NET_RCVBUF;
+
+	for (int fd = 3; fd < 1024; fd++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int type;
+		socklen_t tlen = sizeof(type);
+		uint16_t port;
+
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 || type != SOCK_DGRAM ||
+		    getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+			continue;
+		if (ss.ss_family == AF_INET)
+			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		else
+			continue;
+		if (port != cfg->coap_port && port != cfg->coaps_port)
+			continue;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	}
+}
+
 int net_server_new(const struct net_config *cfg, const struct policy *pol,
 		   struct net_server **out)
 {
@@ -95,6 +133,12 @@ int net_server_new(const struct net_config *cfg, const struct policy *pol,
 	srv->ctx = coap_new_context(NULL);
 	if (srv->ctx == NULL)
 		goto fail;
+	/*
+	 * libcoap silently drops ClientHellos beyond 100 concurrent handshakes;
+	 * a fleet reconnecting after an outage needs more. Each costs one
+	 * wolfSSL object until it completes or times out.
+	 */
+	coap_context_set_max_handshake_sessions(srv->ctx, NET_MAX_HANDSHAKES);
 	rc = net_bootstrap_new(srv->ctx, pol, &srv->bs);
 	if (rc < 0)
 		goto fail;
@@ -110,6 +154,7 @@ int net_server_new(const struct net_config *cfg, const struct policy *pol,
 		if (rc < 0)
 			goto fail;
 	}
+	net_enlarge_rcvbuf(cfg);
 	*out = srv;
 	return 0;
 fail:

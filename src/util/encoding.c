@@ -1,5 +1,7 @@
 #include "util/encoding.h"
 
+#include <stdio.h>
+
 #include <errno.h>
 
 static int hex_digit(char ch)
@@ -120,4 +122,17 @@ int encoding_base64_decode(const char *s, size_t n, uint8_t *out, size_t cap, si
 	}
 	*out_len = len;
 	return 0;
+}
+
+void encoding_escape(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 5 < cap; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != '"')
+			out[o++] = (char)p[i];
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", p[i]);
+	}
+	out[o] = '\0';
 }
