@@ -334,7 +334,9 @@ int bs_session_audit(const struct bs_session *s, struct buf *out)
 	audit_head(&j, &s->client, policy_version(s->pol));
 	audit_servers(&j, s);
 	if (s->plan.cmds) {
-		json_int(&j, "lwm2m_version", s->plan.version);
+		char v[24];
+		snprintf(v, sizeof(v), "%d.%d", s->plan.version / 10, s->plan.version % 10);
+		json_str(&j, "lwm2m_version", v);
 		json_int(&j, "format", s->plan.format);
 	}
 	audit_ops(&j, s);
