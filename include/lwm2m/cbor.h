@@ -24,6 +24,12 @@ int cbor_put_bool(struct buf *b, bool v);
  * canonical half-precision NaN.
  */
 int cbor_put_float(struct buf *b, double d);
+/*
+ * Append an LwM2M value as SenML CBOR and LwM2M CBOR carry it: integers,
+ * floats, booleans and opaque natively, Objlnk as text "oid:iid", strings
+ * and the untyped as text. Returns 0 or -ENOMEM.
+ */
+int cbor_put_value(struct buf *b, const struct lwm2m_value *v);
 
 enum cbor_kind {
 	CBOR_UINT,  /* u: value */

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/buf.h"
+
 /* Bytes that n hex digits decode to (n / 2; an odd n is rejected by the decoder). */
 size_t encoding_hex_decoded_len(size_t n);
 
@@ -35,6 +37,13 @@ size_t encoding_base64_decoded_max(size_t n);
  * *out_len are untouched on failure.
  */
 int encoding_base64_decode(const char *s, size_t n, uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * Append the base64url encoding of p[0..n) to out, without padding, as
+ * SenML wants for opaque values (RFC 8428 §4.3, RFC 4648 §5). Returns 0 or
+ * -ENOMEM.
+ */
+int encoding_base64url_encode(const uint8_t *p, size_t n, struct buf *out);
 
 /*
  * Printable form of a binary identity for logs and audit: printable ASCII

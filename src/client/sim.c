@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "net/coaplog.h"
 #include "util/log.h"
 
 #define LOOP_MAX_MS 1000
@@ -226,18 +227,9 @@ static int on_event(coap_session_t *cs, const coap_event_t event)
 /* Demote libcoap's note about our deliberately dropped responses (--stall-after). */
 static void coap_log_to_ours(coap_log_t level, const char *message)
 {
-	size_t n = strlen(message);
-
-	if (n > 0 && message[n - 1] == '\n')
-		n--;
 	if (strstr(message, "Invalid PDU response code (6.00)"))
 		level = COAP_LOG_DEBUG;
-	if (level <= COAP_LOG_ERR)
-		log_err("coap: %.*s", (int)n, message);
-	else if (level == COAP_LOG_WARN)
-		log_warn("coap: %.*s", (int)n, message);
-	else
-		log_debug("coap: %.*s", (int)n, message);
+	coaplog_emit(level, message);
 }
 
 /* Resolve the bootstrap server URI. Returns 0, -EINVAL (logged) or -ENOMEM. */
@@ -390,9 +382,8 @@ static void sim_loop(struct sim *sim)
 static int sim_setup(struct sim *sim)
 {
 	coap_startup();
+	coaplog_install();
 	coap_set_log_handler(coap_log_to_ours);
-	coap_set_log_level(log_debug_enabled() ? COAP_LOG_DEBUG : COAP_LOG_WARN);
-	coap_dtls_set_log_level(log_debug_enabled() ? COAP_LOG_DEBUG : COAP_LOG_WARN);
 	sim->ctx = coap_new_context(NULL);
 	sim->clients = calloc(sim->opt->clients, sizeof(*sim->clients));
 	if (sim->ctx == NULL || sim->clients == NULL || sim_handlers_register(sim->ctx) < 0)

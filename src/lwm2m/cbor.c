@@ -1,4 +1,5 @@
 #include "lwm2m/cbor.h"
+#include "lwm2m/path.h"
 
 #include <errno.h>
 #include <float.h>
@@ -445,4 +446,31 @@ int cbor_read_value(struct cbor_reader *r, struct buf *tmp, struct lwm2m_value *
 	if (rc == 0)
 		*out = v;
 	return rc;
+}
+
+int cbor_put_value(struct buf *out, const struct lwm2m_value *v)
+{
+	char lnk[PATH_OBJLNK_MAX];
+
+	switch (v->type) {
+	case LWM2M_TYPE_UNSIGNED:
+		return cbor_put_uint(out, v->v.u);
+	case LWM2M_TYPE_INTEGER:
+	case LWM2M_TYPE_TIME:
+		return cbor_put_int(out, v->v.i);
+	case LWM2M_TYPE_FLOAT:
+		return cbor_put_float(out, v->v.f);
+	case LWM2M_TYPE_BOOLEAN:
+		return cbor_put_bool(out, v->v.b);
+	case LWM2M_TYPE_OBJLNK:
+		return cbor_put_text(out, lnk,
+		                     path_format_objlnk(lnk, v->v.objlnk.oid, v->v.objlnk.iid));
+	case LWM2M_TYPE_OPAQUE:
+		return cbor_put_bytes(out, v->v.bytes.data, v->v.bytes.len);
+	case LWM2M_TYPE_STRING:
+	case LWM2M_TYPE_CORELNK:
+		return cbor_put_text(out, (const char *)v->v.bytes.data, v->v.bytes.len);
+	default:
+		return -EINVAL; /* untyped bytes have no CBOR type */
+	}
 }

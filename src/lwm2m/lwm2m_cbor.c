@@ -20,46 +20,19 @@
 #include "lwm2m/path.h"
 #include "lwm2m/records.h"
 
-static int put_value(struct buf *out, const struct lwm2m_value *v)
-{
-	char lnk[PATH_OBJLNK_MAX];
-
-	switch (v->type) {
-	case LWM2M_TYPE_UNSIGNED:
-		return cbor_put_uint(out, v->v.u);
-	case LWM2M_TYPE_INTEGER:
-	case LWM2M_TYPE_TIME:
-		return cbor_put_int(out, v->v.i);
-	case LWM2M_TYPE_FLOAT:
-		return cbor_put_float(out, v->v.f);
-	case LWM2M_TYPE_BOOLEAN:
-		return cbor_put_bool(out, v->v.b);
-	case LWM2M_TYPE_OBJLNK:
-		return cbor_put_text(out, lnk,
-		                     path_format_objlnk(lnk, v->v.objlnk.oid, v->v.objlnk.iid));
-	case LWM2M_TYPE_OPAQUE:
-		return cbor_put_bytes(out, v->v.bytes.data, v->v.bytes.len);
-	case LWM2M_TYPE_STRING:
-	case LWM2M_TYPE_CORELNK:
-		return cbor_put_text(out, (const char *)v->v.bytes.data, v->v.bytes.len);
-	default:
-		return -EINVAL; /* untyped bytes have no CBOR type */
-	}
-}
-
 /* rid: value, or rid: {riid: value, ...} */
 static int put_group(struct buf *out, const struct instance_group *g)
 {
 	int rc = cbor_put_uint(out, g->rid);
 
 	if (rc == 0 && !g->multiple)
-		return put_value(out, &g->res[0].value);
+		return cbor_put_value(out, &g->res[0].value);
 	if (rc == 0)
 		rc = cbor_put_map(out, g->n);
 	for (size_t i = 0; rc == 0 && i < g->n; i++) {
 		rc = cbor_put_uint(out, (uint64_t)g->res[i].riid);
 		if (rc == 0)
-			rc = put_value(out, &g->res[i].value);
+			rc = cbor_put_value(out, &g->res[i].value);
 	}
 	return rc;
 }

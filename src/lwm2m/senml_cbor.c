@@ -37,30 +37,6 @@ static int put_label(struct buf *out, enum senml_label l)
 	}
 }
 
-static int put_value(struct buf *out, const struct lwm2m_value *v)
-{
-	char lnk[PATH_OBJLNK_MAX];
-
-	switch (v->type) {
-	case LWM2M_TYPE_UNSIGNED:
-		return cbor_put_uint(out, v->v.u);
-	case LWM2M_TYPE_INTEGER:
-	case LWM2M_TYPE_TIME:
-		return cbor_put_int(out, v->v.i);
-	case LWM2M_TYPE_FLOAT:
-		return cbor_put_float(out, v->v.f);
-	case LWM2M_TYPE_BOOLEAN:
-		return cbor_put_bool(out, v->v.b);
-	case LWM2M_TYPE_OBJLNK:
-		return cbor_put_text(out, lnk,
-		                     path_format_objlnk(lnk, v->v.objlnk.oid, v->v.objlnk.iid));
-	case LWM2M_TYPE_OPAQUE:
-		return cbor_put_bytes(out, v->v.bytes.data, v->v.bytes.len);
-	default:
-		return cbor_put_text(out, (const char *)v->v.bytes.data, v->v.bytes.len);
-	}
-}
-
 /* {-2: "/oid/iid/", 0: "rid/riid", <label>: value}, the base name on the first record only. */
 static int put_record(struct buf *out, const struct lwm2m_instance *inst, size_t i)
 {
@@ -81,7 +57,7 @@ static int put_record(struct buf *out, const struct lwm2m_instance *inst, size_t
 		rc = cbor_put_text(out, text, senml_format_name(text, &inst->res[i]));
 	if (rc == 0)
 		rc = put_label(out, l);
-	return rc == 0 ? put_value(out, v) : rc;
+	return rc == 0 ? cbor_put_value(out, v) : rc;
 }
 
 int senml_cbor_encode_instance(const struct lwm2m_instance *inst, struct buf *out)

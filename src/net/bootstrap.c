@@ -161,8 +161,6 @@ static int pdu_add_uint_opt(coap_optlist_t **opts, uint16_t num, unsigned val)
 /* Options of cmd, per Core TS 1.2 §6.1.7 (Bootstrap Interface operations). */
 static int pdu_options(const struct plan_cmd *cmd, coap_optlist_t **opts)
 {
-	static const struct lwm2m_path bs_path = {0, {0}};
-
 	switch (cmd->op) {
 	case PLAN_DISCOVER:
 		return pdu_add_uint_opt(opts, COAP_OPTION_ACCEPT, LWM2M_FMT_LINK);
@@ -173,7 +171,6 @@ static int pdu_options(const struct plan_cmd *cmd, coap_optlist_t **opts)
 			return -ENOMEM;
 		return pdu_add_uint_opt(opts, COAP_OPTION_CONTENT_FORMAT, cmd->format);
 	case PLAN_FINISH:
-		(void)bs_path;
 		return coap_insert_optlist(opts, coap_new_optlist(COAP_OPTION_URI_PATH, 2,
 								  (const uint8_t *)"bs"))
 			       ? 0

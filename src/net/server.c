@@ -5,6 +5,7 @@
  */
 #include "net/server.h"
 #include "net/bootstrap.h"
+#include "net/coaplog.h"
 #include "net/dtls.h"
 
 #include <arpa/inet.h>
@@ -25,21 +26,6 @@ struct net_server {
 	coap_context_t *ctx;
 	struct net_bootstrap *bs;
 };
-
-static void net_coap_log(coap_log_t level, const char *message)
-{
-	size_t n = strlen(message);
-
-	/* libcoap lines end in '\n'; ours add one. libcoap never logs PSK keys. */
-	if (n > 0 && message[n - 1] == '\n')
-		n--;
-	if (level <= COAP_LOG_ERR)
-		log_err("coap: %.*s", (int)n, message);
-	else if (level == COAP_LOG_WARN)
-		log_warn("coap: %.*s", (int)n, message);
-	else
-		log_debug("coap: %.*s", (int)n, message);
-}
 
 static int net_parse_addr(const char *host, uint16_t port, coap_address_t *out)
 {
@@ -124,9 +110,7 @@ int net_server_new(const struct net_config *cfg, const struct policy *pol,
 	int rc = -ENOMEM;
 
 	coap_startup();
-	coap_set_log_handler(net_coap_log);
-	coap_set_log_level(log_debug_enabled() ? COAP_LOG_DEBUG : COAP_LOG_WARN);
-	coap_dtls_set_log_level(log_debug_enabled() ? COAP_LOG_DEBUG : COAP_LOG_WARN);
+	coaplog_install();
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		goto fail;

@@ -136,3 +136,32 @@ void encoding_escape(const uint8_t *p, size_t n, char *out, size_t cap)
 	}
 	out[o] = '\0';
 }
+
+static const char url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+int encoding_base64url_encode(const uint8_t *p, size_t n, struct buf *out)
+{
+	size_t i;
+	int rc = buf_reserve(out, (n + 2) / 3 * 4);
+
+	for (i = 0; rc == 0 && i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		char q[4] = {url_alphabet[v >> 18], url_alphabet[(v >> 12) & 63],
+		             url_alphabet[(v >> 6) & 63], url_alphabet[v & 63]};
+
+		rc = buf_append(out, q, 4);
+	}
+	if (rc == 0 && n - i == 1) {
+		char q[2] = {url_alphabet[p[i] >> 2], url_alphabet[(p[i] & 3) << 4]};
+
+		rc = buf_append(out, q, 2);
+	} else if (rc == 0 && n - i == 2) {
+		uint32_t v = (uint32_t)p[i] << 8 | p[i + 1];
+		char q[3] = {url_alphabet[v >> 10], url_alphabet[(v >> 4) & 63],
+		             url_alphabet[(v << 2) & 63]};
+
+		rc = buf_append(out, q, 3);
+	}
+	return rc;
+}

@@ -125,6 +125,25 @@ START_TEST(base64_binary_roundtrip_of_all_bytes)
 }
 END_TEST
 
+START_TEST(base64url_encode_rfc4648_vectors)
+{
+	static const struct {
+		const char *in, *out;
+	} v[] = {{"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"},
+		 {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
+		 {"\xfb\xff", "-_8"}};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct buf b = BUF_INIT;
+		ck_assert_int_eq(encoding_base64url_encode((const uint8_t *)v[i].in,
+							   strlen(v[i].in), &b), 0);
+		ck_assert_uint_eq(b.len, strlen(v[i].out));
+		ck_assert(b.len == 0 || memcmp(b.data, v[i].out, b.len) == 0);
+		buf_free(&b);
+	}
+}
+END_TEST
+
 Suite *unit_suite(void);
 Suite *unit_suite(void)
 {
@@ -137,6 +156,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, base64_url_safe_alphabet);
 	tcase_add_test(tc, base64_rejects_malformed);
 	tcase_add_test(tc, base64_binary_roundtrip_of_all_bytes);
+	tcase_add_test(tc, base64url_encode_rfc4648_vectors);
 	suite_add_tcase(s, tc);
 	return s;
 }
