@@ -38,10 +38,11 @@ class Lwbsd:
                 f"  coaps_port: {self.coaps_port}\n  audit_log: {self.audit}\n")
         self.policy_dir = os.path.join(self.dir, "policies")
         os.mkdir(self.policy_dir)
+        settings, rest = split_settings(policy_text)
         with open(os.path.join(self.policy_dir, "00-lwbsd.yaml"), "w") as f:
-            f.write(head + policy_settings_extra(policy_text))
+            f.write(head + settings)
         with open(os.path.join(self.policy_dir, "10-test.yaml"), "w") as f:
-            f.write(strip_settings(policy_text))
+            f.write(rest)
         for name, data in (files or {}).items():
             with open(os.path.join(self.dir, name), "wb" if isinstance(data, bytes) else "w") as f:
                 f.write(data)
@@ -91,31 +92,19 @@ class Lwbsd:
         return out
 
 
-def policy_settings_extra(text):
-    """Indented lines of a `lwbsd:` block in text, to merge into the test header."""
-    out, inside = [], False
+def split_settings(text):
+    """(indented lines of text's `lwbsd:` block, the rest of text)."""
+    inside, settings, rest = False, [], []
     for line in text.splitlines():
         if line.startswith("lwbsd:"):
             inside = True
             continue
         if inside and (line.startswith(" ") or not line.strip()):
-            out.append(line)
+            settings.append(line)
             continue
         inside = False
-    return "\n".join(out) + "\n"
-
-
-def strip_settings(text):
-    out, inside = [], False
-    for line in text.splitlines():
-        if line.startswith("lwbsd:"):
-            inside = True
-            continue
-        if inside and (line.startswith(" ") or not line.strip()):
-            continue
-        inside = False
-        out.append(line)
-    return "\n".join(out) + "\n"
+        rest.append(line)
+    return "\n".join(settings) + "\n", "\n".join(rest) + "\n"
 
 
 class Tap:
