@@ -108,6 +108,26 @@ def main():
         assert m["code"] == "4.04", m
     t.run("GET /bspack answers 4.04 so the client falls back to /bs", bspack_falls_back)
 
+    def zero_token_and_separate_response():
+        raw = Raw(srv.coap_port)
+        raw.send(request(CON, POST, 0x4000, b"", ["bs"], ["ep=raw-sep"]))
+        ack = raw.recv_matching(lambda m: m["mid"] == 0x4000)
+        assert ack["code"] == "2.04" and ack["token"] == b"", ack
+        disc = raw.recv_matching(lambda m: m["type"] == CON and m["code"] == "0.01")
+        # Separate response (RFC 7252 §5.2.2): empty ACK now, the answer later.
+        raw.send(struct.pack("!BBH", 0x40 | (ACK << 4), 0, disc["mid"]))
+        time.sleep(0.2)
+        tok = disc["token"]
+        answer = (struct.pack("!BBH", 0x40 | (CON << 4) | len(tok), (2 << 5) | 5, 0x4001) + tok
+                  + option(12, bytes([40])) + b"\xff" + b"</>;lwm2m=1.1,</0/0>")
+        raw.send(answer)
+        acked = raw.recv_matching(lambda m: m["mid"] == 0x4001 and m["type"] == ACK)
+        assert acked["code"] == "0.00", acked
+        delete = raw.recv_matching(lambda m: m["type"] == CON and m["code"] == "0.04")
+        assert delete["raw"].find(b"\xb1" + b"0") > 0, delete  # Uri-Path "0": Delete /0
+    t.run("zero-length token accepted; a separate response to Discover moves the session on",
+          zero_token_and_separate_response)
+
     def garbage_survived():
         raw = Raw(srv.coap_port)
         for junk in (b"", b"\xff", b"\x40", b"\x4f\x02\x00\x01", os.urandom(600),
