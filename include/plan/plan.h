@@ -10,8 +10,27 @@
 #include "lwm2m/model.h"
 #include "util/buf.h"
 
-struct policy_device;
+struct policy_server;
 struct policy_settings;
+
+/*
+ * What the device receives for one server in its Security instance. NULL
+ * pointers write empty Opaque values. Not owned; the secret may be a key.
+ */
+struct plan_creds {
+	const uint8_t *identity;   /* /0/x/3: PSK identity, own certificate or public key (DER) */
+	size_t identity_len;
+	const uint8_t *server_key; /* /0/x/4, or NULL for the server's public key in the policy */
+	size_t server_key_len;
+	const uint8_t *secret;     /* /0/x/5: PSK key or private key (DER). SECRET */
+	size_t secret_len;
+};
+
+/* One LwM2M server the device is sent to, with its credentials for it. */
+struct plan_target {
+	const struct policy_server *server;
+	struct plan_creds creds;
+};
 
 enum plan_op {
 	PLAN_DISCOVER, /* GET /, Accept: link-format */
@@ -37,7 +56,8 @@ struct plan {
 
 struct plan_input {
 	const struct policy_settings *settings;
-	const struct policy_device *device;
+	const struct plan_target *targets; /* in provisioning order; not owned */
+	size_t n_targets;
 	const char *endpoint;
 	uint16_t pct;                          /* preferred content format from ?pct=, 0 if none */
 	const struct discover_result *discover; /* NULL when Discover was skipped or failed */
@@ -56,7 +76,7 @@ enum lwm2m_format plan_choose_format(const struct policy_settings *settings,
  * Build the commands after Discover (or without it): Deletes, then one
  * Security (/0) and one Server (/1) Write per target server on instance IDs
  * the client does not use and never on its bootstrap account, then Finish.
- * Returns 0, -EINVAL when the device has no server or the policy lacks
+ * Returns 0, -EINVAL when there is no target or the policy lacks
  * something a write needs, -ENOSPC when the client has no free instance ID,
  * -ENOMEM. On failure out is untouched.
  */

@@ -145,19 +145,21 @@ static int res_cmp(const void *a, const void *b)
  * Bootstrap-Server=false, mode, 3/4/5 and the Short Server ID (Core TS 1.2
  * Appendix E.1).
  */
-static void plan_security(const struct policy_device_server *ds, struct resset *rs)
+static void plan_security(const struct plan_target *t, struct resset *rs)
 {
-	const struct policy_server *sv = ds->server;
-	bool psk = sv->security == POLICY_SEC_PSK;
+	const struct policy_server *sv = t->server;
+	const struct plan_creds *c = &t->creds;
 
 	rs->n = 0;
 	res_bytes(rs, 0, LWM2M_TYPE_STRING, sv->uri, strlen(sv->uri));
 	res_bool(rs, 1, false);
 	res_int(rs, 2, sv->security);
-	res_bytes(rs, 3, LWM2M_TYPE_OPAQUE, psk ? ds->psk.identity : NULL,
-		  psk ? ds->psk.identity_len : 0);
-	res_bytes(rs, 4, LWM2M_TYPE_OPAQUE, sv->public_key, sv->public_key_len);
-	res_bytes(rs, 5, LWM2M_TYPE_OPAQUE, psk ? ds->psk.key : NULL, psk ? ds->psk.key_len : 0);
+	res_bytes(rs, 3, LWM2M_TYPE_OPAQUE, c->identity, c->identity_len);
+	if (c->server_key)
+		res_bytes(rs, 4, LWM2M_TYPE_OPAQUE, c->server_key, c->server_key_len);
+	else
+		res_bytes(rs, 4, LWM2M_TYPE_OPAQUE, sv->public_key, sv->public_key_len);
+	res_bytes(rs, 5, LWM2M_TYPE_OPAQUE, c->secret, c->secret_len);
 	res_int(rs, 10, sv->ssid);
 	res_extras(rs, sv->security_res, sv->n_security_res);
 	qsort(rs->r, rs->n, sizeof(rs->r[0]), res_cmp);
@@ -220,26 +222,25 @@ static void plan_deletes(const struct plan_input *in, int bs_iid, struct plan *p
 
 static int plan_writes(const struct plan_input *in, int bs_iid, struct plan *p)
 {
-	const struct policy_device *dev = in->device;
 	uint32_t next_sec = in->discover ? 0 : PLAN_BLIND_SECURITY_IID, next_srv = 0;
 	struct resset *rs = malloc(sizeof(*rs));
 	int rc = 0;
 
 	if (rs == NULL)
 		return -ENOMEM;
-	for (size_t i = 0; i < dev->n_servers && rc == 0; i++) {
-		const struct policy_device_server *ds = &dev->servers[i];
+	for (size_t i = 0; i < in->n_targets && rc == 0; i++) {
+		const struct plan_target *t = &in->targets[i];
 		int sec = plan_free_iid(in, bs_iid, LWM2M_OID_SECURITY, &next_sec);
 		int srv = plan_free_iid(in, bs_iid, LWM2M_OID_SERVER, &next_srv);
 		if (sec < 0 || srv < 0) {
 			rc = -ENOSPC;
 			break;
 		}
-		plan_security(ds, rs);
-		rc = plan_write(p, ds->server->id, LWM2M_OID_SECURITY, sec, rs);
+		plan_security(t, rs);
+		rc = plan_write(p, t->server->id, LWM2M_OID_SECURITY, sec, rs);
 		if (rc == 0) {
-			plan_server(ds->server, rs);
-			rc = plan_write(p, ds->server->id, LWM2M_OID_SERVER, srv, rs);
+			plan_server(t->server, rs);
+			rc = plan_write(p, t->server->id, LWM2M_OID_SERVER, srv, rs);
 		}
 	}
 	memset(rs, 0, sizeof(*rs));
@@ -253,9 +254,9 @@ int plan_build(const struct plan_input *in, struct plan *out)
 	int bs_iid = in->discover ? discover_bootstrap_iid(in->discover) : -1;
 	int rc;
 
-	if (in->device->n_servers == 0)
+	if (in->n_targets == 0)
 		return -EINVAL;
-	p.cmds = calloc(in->settings->n_delete + 2 * in->device->n_servers + 1, sizeof(*p.cmds));
+	p.cmds = calloc(in->settings->n_delete + 2 * in->n_targets + 1, sizeof(*p.cmds));
 	if (p.cmds == NULL)
 		return -ENOMEM;
 	p.version = plan_version(in);

@@ -14,6 +14,7 @@
 
 #include "lwm2m/linkformat.h"
 #include "policy/policy.h"
+#include "session/targets.h"
 #include "util/log.h"
 
 #define SESSION_MAX_OPS 64
@@ -33,6 +34,7 @@ struct bs_session {
 	uint64_t ended_ms;
 	char reason[160];
 	struct plan_cmd discover;
+	struct plan_target targets[TARGETS_MAX];
 	struct plan plan;
 	size_t next; /* index into plan.cmds of the command to send */
 	bool awaiting;
@@ -110,19 +112,24 @@ static enum bs_state state_for(enum plan_op op)
 /* Build the plan from what Discover told us (d may be NULL). */
 static void session_plan(struct bs_session *s, const struct discover_result *d, uint64_t now)
 {
+	struct targets_query q = {s->pol, s->dev, &s->client, d ? d->version : LWM2M_V1_0};
 	struct plan_input in = {
 		.settings = policy_settings(s->pol),
-		.device = s->dev,
+		.targets = s->targets,
 		.endpoint = s->client.endpoint,
 		.pct = s->client.pct,
 		.discover = d,
 	};
-	int rc = plan_build(&in, &s->plan);
+	const char *reason = NULL;
+	int rc = targets_resolve(&q, s->targets, &in.n_targets, &reason);
 
+	if (rc == 0)
+		rc = plan_build(&in, &s->plan);
 	if (rc < 0) {
-		bs_session_fail(s, rc == -ENOSPC ? "client has no free instance ID for the servers"
-						 : "policy gives this device nothing to write",
-				now);
+		if (reason == NULL)
+			reason = rc == -ENOSPC ? "client has no free instance ID for the servers"
+					       : "policy gives this device nothing to write";
+		bs_session_fail(s, reason, now);
 		return;
 	}
 	s->next = 0;

@@ -30,22 +30,16 @@ static const struct policy_server srv_nosec = {
 	.has_min_period = true, .default_min_period = 5,
 };
 static const uint8_t psk_key[] = {0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04};
-static const struct policy_device_server dev_servers[] = {
-	{&srv_psk, {(const uint8_t *)"dev-id", 6, psk_key, sizeof(psk_key)}},
+static const struct plan_target targets[] = {
+	{&srv_psk, {(const uint8_t *)"dev-id", 6, NULL, 0, psk_key, sizeof(psk_key)}},
 	{&srv_nosec, {0}},
 };
-static const struct policy_device dev_one = {
-	.endpoint = "dev-1", .bootstrap = POLICY_CRED_NOSEC, .servers = dev_servers, .n_servers = 1,
-};
-static const struct policy_device dev_two = {
-	.endpoint = "dev-2", .bootstrap = POLICY_CRED_NOSEC, .servers = dev_servers, .n_servers = 2,
-};
 
-static struct plan build(const struct policy_device *dev, uint16_t pct, const char *discover)
+static struct plan build(size_t n_targets, uint16_t pct, const char *discover)
 {
 	struct policy_settings st = settings();
 	struct discover_result d;
-	struct plan_input in = {&st, dev, dev->endpoint, pct, NULL};
+	struct plan_input in = {&st, targets, n_targets, "dev", pct, NULL};
 	struct plan p;
 
 	if (discover) {
@@ -79,7 +73,7 @@ static const struct lwm2m_record *find(const struct lwm2m_records *r, uint16_t r
 
 START_TEST(v10_without_discover_deletes_writes_then_finishes_in_tlv)
 {
-	struct plan p = build(&dev_one, 0, NULL);
+	struct plan p = build(1, 0, NULL);
 
 	ck_assert_int_eq(p.version, LWM2M_V1_0);
 	ck_assert_int_eq(p.format, LWM2M_FMT_TLV);
@@ -97,7 +91,7 @@ END_TEST
 
 START_TEST(security_write_carries_what_clients_validate)
 {
-	struct plan p = build(&dev_one, 0, NULL);
+	struct plan p = build(1, 0, NULL);
 	struct lwm2m_path target = {2, {0, 2}};
 	struct lwm2m_records r = {0};
 	struct lwm2m_value v;
@@ -124,7 +118,7 @@ END_TEST
 
 START_TEST(server_write_has_ssid_lifetime_storing_binding)
 {
-	struct plan p = build(&dev_one, 0, NULL);
+	struct plan p = build(1, 0, NULL);
 	struct lwm2m_path target = {2, {1, 0}};
 	struct lwm2m_records r = {0};
 	struct lwm2m_value v;
@@ -147,7 +141,7 @@ END_TEST
 
 START_TEST(anjay_bootstrap_account_at_0_1_is_never_written)
 {
-	struct plan p = build(&dev_two, 112,
+	struct plan p = build(2, 112,
 			      "</>;lwm2m=\"1.1\",</0/1>,</0/2>;ssid=1;uri=\"coap://x\","
 			      "</1/0>;ssid=1,</3/0>");
 
@@ -164,7 +158,7 @@ END_TEST
 
 START_TEST(wakaama_bootstrap_account_at_0_0_is_never_written)
 {
-	struct plan p = build(&dev_one, 110,
+	struct plan p = build(1, 110,
 			      "</>;lwm2m=1.1,</0/0>,</0/1>;ssid=123;uri=\"coap://y\",</1/0>;ssid=123");
 
 	ck_assert_int_eq(p.format, LWM2M_FMT_SENML_JSON);
@@ -179,7 +173,7 @@ START_TEST(explicit_delete_of_bootstrap_account_is_dropped)
 	struct policy_settings st = settings();
 	struct discover_result d;
 	const char *disc = "</>;lwm2m=1.1,</0/1>,</0/2>;ssid=1";
-	struct plan_input in = {&st, &dev_one, "dev-1", 0, &d};
+	struct plan_input in = {&st, targets, 1, "dev-1", 0, &d};
 	struct plan p;
 
 	st.delete_paths = paths;
@@ -209,14 +203,12 @@ START_TEST(format_follows_version_and_pct)
 }
 END_TEST
 
-START_TEST(device_without_servers_is_an_error)
+START_TEST(no_target_is_an_error)
 {
 	struct policy_settings st = settings();
-	struct policy_device none = dev_one;
-	struct plan_input in = {&st, &none, "dev-1", 0, NULL};
+	struct plan_input in = {&st, targets, 0, "dev-1", 0, NULL};
 	struct plan p = {0};
 
-	none.n_servers = 0;
 	ck_assert_int_eq(plan_build(&in, &p), -EINVAL);
 	ck_assert_ptr_null(p.cmds);
 }
@@ -234,7 +226,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, wakaama_bootstrap_account_at_0_0_is_never_written);
 	tcase_add_test(tc, explicit_delete_of_bootstrap_account_is_dropped);
 	tcase_add_test(tc, format_follows_version_and_pct);
-	tcase_add_test(tc, device_without_servers_is_an_error);
+	tcase_add_test(tc, no_target_is_an_error);
 	suite_add_tcase(s, tc);
 	return s;
 }
