@@ -38,6 +38,11 @@ struct sim_options {
 	long restart_after; /* new Bootstrap-Request after this many; SIM_OFF */
 	unsigned clients;   /* >= 1 */
 	unsigned timeout_s; /* overall, for the whole run */
+	/* Certificate mode for coaps:// instead of PSK: PEM files, not owned. */
+	const char *cert_file; /* the client's certificate; NULL: PSK or NoSec */
+	const char *key_file;  /* its private key */
+	const char *ca_file;   /* CAs to verify the server by, or NULL: no verification */
+	long delay_ms;         /* hold each answer this long (blocking the loop); 0: none */
 };
 
 /*

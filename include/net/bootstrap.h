@@ -15,10 +15,17 @@
 struct policy;
 struct net_bootstrap;
 
-/* Register resources and handlers on ctx. pol is borrowed. Returns 0 or -ENOMEM. */
+/*
+ * Register resources and handlers on ctx. Takes a reference on pol
+ * (policy_ref()), and each session one more, released when it ends.
+ * Returns 0 or -ENOMEM.
+ */
 int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_bootstrap **out);
 
-/* New sessions use pol (borrowed); sessions in flight keep the policy they started with. */
+/*
+ * New sessions use pol (referenced); sessions in flight keep the policy they
+ * started with, and the old policy is freed when its last reference goes.
+ */
 void net_bootstrap_set_policy(struct net_bootstrap *bs, const struct policy *pol);
 
 /*

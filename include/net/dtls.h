@@ -4,7 +4,9 @@
  *  1. allow_expired_certs is never set: it also accepts certificates from
  *     an unknown CA and then skips the CN callback.
  *  2. Root CAs are installed before coap_context_set_pki(), which
- *     otherwise ignores them silently.
+ *     otherwise ignores them silently -- and before coap_context_set_psk2(),
+ *     which already creates the wolfSSL DTLS context that loads them (a CA
+ *     directory would be ignored).
  *  3. Keys and certificates come from files (COAP_PKI_KEY_PEM), never
  *     COAP_PKI_KEY_DEF_PEM_BUF, which reads the certificate from the key buffer.
  *  4. coap_dtls_rpk_is_supported()/coap_dtls_cid_is_supported() are wrong
@@ -15,6 +17,11 @@
  *  6. With a CA set, every DTLS 1.3 PSK handshake fails with alert 116
  *     (certificate_required): the PSK callback relaxes that connection.
  *  7. coap_session_get_tls() returns a WOLFSSL ** for this backend.
+ *  8. coap_session_get_psk_identity() returns an empty identity, not NULL,
+ *     for a certificate session.
+ *  9. pki.is_rpk_not_cert applies to the whole DTLS context (client and
+ *     server certificate types RPK only), so one endpoint cannot serve both
+ *     RPK and X.509 clients: RPK bootstrap is not offered.
  */
 #ifndef LWBS_NET_DTLS_H
 #define LWBS_NET_DTLS_H
@@ -38,5 +45,14 @@ int dtls_setup_server(coap_context_t *ctx, const struct net_config *cfg,
  * agreed, for logs and the audit. Writes nothing for a session without DTLS.
  */
 void dtls_describe(const coap_session_t *session, char *out, size_t cap);
+
+struct cred_cert_facts;
+
+/*
+ * The facts of the certificate the peer of session presented (verified by
+ * the handshake). Returns 0, -ENOENT when it presented none, -EACCES when
+ * no CA is configured (the chain was not verified), -EINVAL/-ENOMEM.
+ */
+int dtls_peer_cert(const coap_session_t *session, struct cred_cert_facts *out);
 
 #endif

@@ -18,7 +18,7 @@ struct net_config {
 	uint16_t coaps_port;       /* 0: no DTLS endpoint */
 	const char *cert_file;     /* server certificate (PEM), NULL: PSK only */
 	const char *key_file;      /* its private key (PEM) */
-	const char *ca_file;       /* CAs trusted for client certificates */
+	const char *ca_file;       /* CAs trusted for client certificates: a file or directory */
 };
 
 /*

@@ -74,7 +74,9 @@ enum lwm2m_format plan_choose_format(const struct policy_settings *settings,
 
 /*
  * Build the commands after Discover (or without it): Deletes, then one
- * Security (/0) and one Server (/1) Write per target server on instance IDs
+ * Security (/0) and one Server (/1) Write per target server (and, with
+ * several servers, one Access Control (/2) Write granting each server its
+ * own /1 instance) on instance IDs
  * the client does not use and never on its bootstrap account, then Finish.
  * Returns 0, -EINVAL when there is no target or the policy lacks
  * something a write needs, -ENOSPC when the client has no free instance ID,

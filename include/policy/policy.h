@@ -36,6 +36,25 @@ struct policy_settings {
 	enum lwm2m_format format; /* the fixed format when !format_auto */
 	const char *file;         /* where `lwbsd:` was given, or NULL for defaults */
 	int line;
+	/* Routing (policies/README.md "Routing"): */
+	const char *geoip_db; /* MaxMind DB path (absolute), or NULL: no GeoIP */
+	bool has_default_location; /* `default_location:`, the last resort for routing */
+	double default_lat, default_lon;
+	const char *default_region; /* or NULL */
+	/* Certificate-mode DTLS; paths absolute. NULL cert_file: PSK only. */
+	const char *cert_file; /* lwbsd's certificate (PEM) */
+	const char *key_file;  /* its private key (PEM) */
+	const char *ca_path;   /* trusted CA file or directory; default `certs/` beside the policy */
+	const struct policy_revoked *revoked; /* client certificates refused however valid */
+	size_t n_revoked;
+	uint32_t workers; /* worker processes (1..256); 0: one per CPU lwbsd may use (default) */
+};
+
+/* A revoked certificate: by serial number or by SHA-256 of its DER. */
+struct policy_revoked {
+	bool by_fingerprint;
+	uint8_t bytes[32]; /* serial (big-endian, as encoded) or fingerprint */
+	size_t len;
 };
 
 /* Security mode, numbered as the Security object's resource /0/x/2. */
@@ -44,6 +63,15 @@ enum policy_security {
 	POLICY_SEC_RPK = 1,
 	POLICY_SEC_CERTIFICATE = 2,
 	POLICY_SEC_NOSEC = 3,
+};
+
+/* What a device receives for a server when its entry gives no credentials. */
+enum policy_server_creds {
+	POLICY_CREDS_STATIC,        /* only what the device entry gives (default) */
+	POLICY_CREDS_GENERATED_PSK, /* fresh identity and key from a CSPRNG, exported */
+	POLICY_CREDS_DERIVED_PSK,   /* HKDF-SHA256(master secret, endpoint): not exported */
+	POLICY_CREDS_ISSUED_CERT,   /* key pair and certificate signed by issuer_*, exported */
+	POLICY_CREDS_RPK,           /* a raw key pair, the public key exported */
 };
 
 /* An LwM2M server account that devices are sent to. */
@@ -67,6 +95,22 @@ struct policy_server {
 	size_t public_key_len;
 	const char *file; /* where it was defined */
 	int line;
+	/* Routing: where the server is (for `nearest` pools), and whether pools skip it. */
+	bool has_location;
+	double lat, lon; /* degrees, WGS 84, when has_location */
+	bool drained;    /* pools choose it no more; devices naming it still get it */
+	/*
+	 * Credentials lwbsd makes for devices that have none for this server in
+	 * their entry (`credentials:`, policies/README.md "Credentials for the
+	 * device server"). Generated ones are exported before the device gets them.
+	 */
+	enum policy_server_creds credentials;
+	const uint8_t *master_secret; /* derived-psk: HKDF input key. SECRET */
+	size_t master_secret_len;
+	const char *export_file;    /* JSON lines of generated credentials (0600), or NULL */
+	const char *export_command; /* run by /bin/sh with each line on stdin, or NULL */
+	const char *issuer_cert;    /* issued-certificate: the CA (PEM) that signs */
+	const char *issuer_key;     /* its private key (PEM). SECRET file */
 };
 
 /* A pre-shared key: identity and key bytes (binary-safe, not NUL-terminated). */
@@ -81,6 +125,22 @@ struct policy_psk {
 enum policy_cred_kind {
 	POLICY_CRED_NOSEC, /* no authentication: allowed only when the policy says so explicitly */
 	POLICY_CRED_PSK,
+	POLICY_CRED_CERT, /* an X.509 certificate from a trusted CA */
+};
+
+/* Which part of a device certificate carries its endpoint name. */
+enum policy_cert_match {
+	POLICY_MATCH_CN,      /* subject CommonName (default) */
+	POLICY_MATCH_SAN_URI, /* a subjectAltName URI */
+	POLICY_MATCH_SAN_DNS, /* a subjectAltName DNS name */
+	POLICY_MATCH_GUID,    /* the GUID: subject serialNumber or SAN URI urn:uuid:<guid> */
+};
+
+/* How a certificate device is recognised (`bootstrap: {certificate: ...}`). */
+struct policy_cert_auth {
+	enum policy_cert_match match;
+	bool has_fingerprint;
+	uint8_t fingerprint[32]; /* pinned SHA-256 of the certificate DER */
 };
 
 /* One server account a device is given, with the credentials it gets for it. */
@@ -108,6 +168,13 @@ struct policy_device {
 	struct policy_location location;
 	const char *file; /* where it was defined, for audit and explain */
 	int line;
+	/*
+	 * `server_credentials:`: credentials for servers that routing may choose
+	 * (the device does not name them in `servers:`). Same shape as servers.
+	 */
+	const struct policy_device_server *credentials;
+	size_t n_credentials;
+	struct policy_cert_auth cert; /* when bootstrap is CERT */
 };
 
 /* Release a policy and wipe its secrets. NULL is a no-op. */

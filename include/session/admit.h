@@ -29,4 +29,21 @@ struct policy_device;
 int admit_client(const struct policy *pol, struct bs_client *c, const uint8_t *id, size_t id_len,
 		 const struct policy_device **dev, const char **reason);
 
+struct cred_cert_facts;
+
+/*
+ * Admit client c (auth BS_AUTH_CERT), whose chain the DTLS handshake
+ * verified, by the facts of its certificate f. Refused: a certificate
+ * revoked in the policy (serial or SHA-256), outside its validity at
+ * c->started_unix_ms, with a key other than EC of at least 255 bits, whose
+ * name (per the device entry's `match`) is not the endpoint, or whose
+ * SHA-256 differs from the entry's pin. When c->endpoint is empty it is the
+ * certificate's name: the first of CN, GUID, SAN URI, SAN DNS that names a
+ * certificate device matching by that field. Returns and sets as
+ * admit_client(); c->identity gets the certificate's CN.
+ */
+int admit_client_cert(const struct policy *pol, struct bs_client *c,
+		      const struct cred_cert_facts *f, const struct policy_device **dev,
+		      const char **reason);
+
 #endif

@@ -48,6 +48,9 @@ struct bs_client {
 	char tls[64];                   /* "DTLSv1.2 PSK-AES128-CCM8", "" without DTLS */
 	uint16_t pct;                   /* ?pct= of the Bootstrap-Request, 0 if absent */
 	int64_t started_unix_ms;        /* wall clock at the Bootstrap-Request, for the audit */
+	/* The source address as bytes, for routing by network and GeoIP. */
+	int peer_family;                /* AF_INET, AF_INET6 (IPv4-mapped ones become AF_INET), 0 */
+	uint8_t peer_addr[16];          /* 4 or 16 bytes used */
 };
 
 /*
@@ -57,6 +60,15 @@ struct bs_client {
  */
 int bs_session_new(const struct bs_client *client, const struct policy *pol,
 		   const struct policy_device *dev, uint64_t now_ms, struct bs_session **out);
+
+struct targets_provider;
+
+/*
+ * Where the session gets credentials lwbsd generates (session/targets.h);
+ * p is borrowed and must outlive the session. Without one, a device sent
+ * to such a server fails its bootstrap.
+ */
+void bs_session_set_provider(struct bs_session *s, const struct targets_provider *p);
 
 /*
  * The command to send now, or NULL when the session has ended (done or

@@ -46,8 +46,11 @@ void sim_client_enter(struct sim_client *c, enum sim_state st, const char *reaso
 		snprintf(c->reason, sizeof(c->reason), "%s", reason);
 	log_info("client: '%s' %s -> %s%s%s%s", c->label, state_names[old],
 	         state_names[st], reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
-	if (client_ended(c))
+	if (client_ended(c)) {
 		c->sim->pending--;
+		if (c->sim->on_end)
+			c->sim->on_end(c);
+	}
 }
 
 int sim_client_log_op(struct sim_client *c, const char *op, const char *path, int format,
@@ -80,10 +83,10 @@ int sim_client_reset_store(struct sim_client *c)
 	const struct sim_options *opt = c->sim->opt;
 	bool psk = c->identity[0] != '\0';
 	struct store_config cfg = {
-	    .version = opt->version,
+	    .version = c->version,
 	    .bootstrap_iid = opt->bootstrap_iid,
 	    .bootstrap_uri = opt->server_uri,
-	    .security_mode = psk ? 0 : 3,
+	    .security_mode = psk ? 0 : opt->cert_file ? 2 : 3,
 	    .psk_identity = (const uint8_t *)c->identity,
 	    .psk_identity_len = strlen(c->identity),
 	    .psk_key = opt->psk_key,
@@ -109,7 +112,6 @@ static int add_opt(coap_optlist_t **opts, coap_option_num_t num, const char *val
 /* Options of POST /bs?ep=NAME&pct=FMT (Core TS 1.2 §6.1.7.1; pct since 1.1). */
 static int request_options(const struct sim_client *c, coap_optlist_t **opts)
 {
-	const struct sim_options *opt = c->sim->opt;
 	char q[sizeof(c->endpoint) + 4];
 	int rc = add_opt(opts, COAP_OPTION_URI_PATH, "bs");
 
@@ -117,8 +119,8 @@ static int request_options(const struct sim_client *c, coap_optlist_t **opts)
 		snprintf(q, sizeof(q), "ep=%s", c->endpoint);
 		rc = add_opt(opts, COAP_OPTION_URI_QUERY, q);
 	}
-	if (rc == 0 && opt->format >= 0 && opt->version >= LWM2M_V1_1) {
-		snprintf(q, sizeof(q), "pct=%d", opt->format);
+	if (rc == 0 && c->format >= 0 && c->version >= LWM2M_V1_1) {
+		snprintf(q, sizeof(q), "pct=%d", c->format);
 		rc = add_opt(opts, COAP_OPTION_URI_QUERY, q);
 	}
 	return rc;
@@ -259,6 +261,27 @@ static int resolve_server(const char *uri_text, coap_address_t *dst, coap_proto_
 	return 0;
 }
 
+/* Certificate mode; keys from files (include/net/dtls.h, defect 3). */
+static coap_session_t *open_session_pki(struct sim *sim, const coap_address_t *dst,
+                                        coap_proto_t proto, char *host)
+{
+	const struct sim_options *opt = sim->opt;
+	coap_dtls_pki_t pki;
+
+	memset(&pki, 0, sizeof(pki));
+	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+	pki.verify_peer_cert = opt->ca_file != NULL;
+	pki.check_common_ca = opt->ca_file != NULL;
+	pki.cert_chain_validation = 1;
+	pki.cert_chain_verify_depth = 3;
+	pki.client_sni = host;
+	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
+	pki.pki_key.key.pem.public_cert = opt->cert_file;
+	pki.pki_key.key.pem.private_key = opt->key_file;
+	pki.pki_key.key.pem.ca_file = opt->ca_file;
+	return coap_new_client_session_pki(sim->ctx, NULL, dst, proto, &pki);
+}
+
 static coap_session_t *open_session(struct sim *sim, struct sim_client *c,
                                     const coap_address_t *dst, coap_proto_t proto, char *host)
 {
@@ -267,6 +290,8 @@ static coap_session_t *open_session(struct sim *sim, struct sim_client *c,
 
 	if (proto != COAP_PROTO_DTLS)
 		return coap_new_client_session(sim->ctx, NULL, dst, proto);
+	if (opt->cert_file)
+		return open_session_pki(sim, dst, proto, host);
 	memset(&psk, 0, sizeof(psk));
 	psk.version = COAP_DTLS_CPSK_SETUP_VERSION;
 	psk.client_sni = host;
@@ -296,18 +321,28 @@ static int client_start(struct sim *sim, size_t i, const coap_address_t *dst, co
 
 	c->sim = sim;
 	c->index = (unsigned)i;
-	c->last_format = -1;
-	c->request_op = -1;
-	c->state = SIM_REQUESTING;
-	sim->pending++;
+	c->version = opt->version;
+	c->format = opt->format;
 	if (!opt->no_ep)
 		client_name(c->endpoint, sizeof(c->endpoint), opt->endpoint, many, i);
-	if (proto == COAP_PROTO_DTLS)
+	if (proto == COAP_PROTO_DTLS && opt->psk_identity)
 		client_name(c->identity, sizeof(c->identity), opt->psk_identity,
 		            many && !opt->psk_shared, i);
 	snprintf(c->label, sizeof(c->label), "%s", c->endpoint[0] ? c->endpoint : c->identity);
 	if (c->label[0] == '\0')
 		snprintf(c->label, sizeof(c->label), "client #%zu", i);
+	return sim_client_begin(c, dst, proto, host);
+}
+
+int sim_client_begin(struct sim_client *c, const coap_address_t *dst, coap_proto_t proto,
+                     char *host)
+{
+	struct sim *sim = c->sim;
+
+	c->last_format = -1;
+	c->request_op = -1;
+	c->state = SIM_REQUESTING;
+	sim->pending++;
 	if (sim_client_reset_store(c) < 0)
 		return -ENOMEM;
 	c->cs = open_session(sim, c, dst, proto, host);
@@ -456,4 +491,19 @@ int sim_run(const struct sim_options *opt, FILE *out, unsigned *failed)
 		log_err("client: out of memory");
 	sim_teardown(&sim);
 	return rc;
+}
+
+int sim_open(struct sim *sim)
+{
+	return sim_setup(sim);
+}
+
+void sim_close(struct sim *sim)
+{
+	sim_teardown(sim);
+}
+
+int sim_resolve(const char *uri_text, coap_address_t *dst, coap_proto_t *proto, char host[256])
+{
+	return resolve_server(uri_text, dst, proto, host);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/log.h"
 
@@ -94,7 +95,7 @@ static unsigned do_discover(struct sim_client *c, struct request *rq)
 	struct buf b = BUF_INIT;
 	unsigned code;
 
-	if (rq->accept >= 0 && rq->accept != LWM2M_FMT_LINK && c->sim->opt->version != LWM2M_V1_0) {
+	if (rq->accept >= 0 && rq->accept != LWM2M_FMT_LINK && c->version != LWM2M_V1_0) {
 		snprintf(rq->why, sizeof(rq->why), "Accept %d is not link-format", rq->accept);
 		return STORE_NOT_ACCEPTABLE;
 	}
@@ -239,6 +240,11 @@ static void on_request(coap_resource_t *r, coap_session_t *cs, const coap_pdu_t 
 	rq.cs = cs;
 	rq.req = req;
 	rq.resp = resp;
+	/* A slow device, for tests of sessions in flight (e.g. across a reload). */
+	if (c->sim->opt->delay_ms > 0 && !retransmission)
+		nanosleep(&(struct timespec){c->sim->opt->delay_ms / 1000,
+		                             (c->sim->opt->delay_ms % 1000) * 1000000L},
+		          NULL);
 	code = dispatch(c, &rq);
 	coap_pdu_set_code(resp, (coap_pdu_code_t)code);
 	if (retransmission)

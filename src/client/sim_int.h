@@ -39,6 +39,8 @@ struct sim_client {
 	char label[128];    /* for logs: endpoint, else identity, else "client #i" */
 	coap_session_t *cs;
 	struct store *store;
+	enum lwm2m_version version; /* per client: lwbs bench mixes versions */
+	int format;                 /* pct= sent; -1: none */
 	enum sim_state state;
 	char reason[STORE_WHY_MAX + 64];
 	long answered;        /* requests answered, retransmissions not counted */
@@ -59,6 +61,10 @@ struct sim {
 	struct sim_client *clients;
 	size_t n;
 	size_t pending; /* clients neither done nor failed */
+	/* Called when a client becomes done or failed, from inside libcoap's
+	 * callbacks: it may note the client, not release its session. */
+	void (*on_end)(struct sim_client *c);
+	void *app; /* on_end's context (lwbs bench) */
 };
 
 /* The only way a client changes state; logs `old -> new` and, on failure, why. */
@@ -73,6 +79,22 @@ int sim_client_log_op(struct sim_client *c, const char *op, const char *path, in
 
 /* (Re)create c's store with its bootstrap account. Returns 0 or -ENOMEM. */
 int sim_client_reset_store(struct sim_client *c);
+
+/*
+ * The pieces lwbs bench (bench.c) reuses to run clients in slots it
+ * recycles. sim_open() sets up the context and sim->opt->clients zeroed
+ * clients; sim_close() releases every client and the context.
+ * sim_resolve() parses and resolves a coap:// or coaps:// URI (host gets
+ * the host name), returns 0 or -EINVAL (logged). sim_client_begin() starts
+ * a client whose sim, index, names, label, version and format are set:
+ * store, session (first datagram) and Bootstrap-Request; a failure fails
+ * the client. Returns 0 or -ENOMEM.
+ */
+int sim_open(struct sim *sim);
+void sim_close(struct sim *sim);
+int sim_resolve(const char *uri_text, coap_address_t *dst, coap_proto_t *proto, char host[256]);
+int sim_client_begin(struct sim_client *c, const coap_address_t *dst, coap_proto_t proto,
+                     char *host);
 
 /* Register the handlers answering the server's requests on ctx. Returns 0 or -ENOMEM. */
 int sim_handlers_register(coap_context_t *ctx);

@@ -55,7 +55,7 @@ static void report_head(struct json *j, const struct sim_client *c)
 		json_str(j, "psk_identity", c->identity);
 	json_str(j, "result", c->state == SIM_DONE ? "success" : "failure");
 	json_str(j, "reason", c->reason);
-	snprintf(version, sizeof(version), "1.%d", (int)c->sim->opt->version - 10);
+	snprintf(version, sizeof(version), "1.%d", (int)c->version - 10);
 	json_str(j, "lwm2m_version", version);
 	if (c->last_format >= 0)
 		json_int(j, "format", c->last_format);

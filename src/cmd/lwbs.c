@@ -18,8 +18,15 @@ struct lwbs_command {
 static int cmd_help(int argc, char **argv);
 
 static const struct lwbs_command commands[] = {
+    {"bench", cmd_bench, "load generator: many clients at once, bootstraps/s and latency"},
+    {"bootstrap-url", cmd_bootstrap_url, "print the coaps URL devices bootstrap from"},
+    {"ca", cmd_ca, "create the organisation CA (EC P-256) under the policy's certs/"},
+    {"cert", cmd_cert, "issue device certificates signed by that CA, list them"},
+    {"check", cmd_check, "validate a policy: 'configuration OK' or every problem"},
     {"client", cmd_client, "simulate LwM2M clients bootstrapping against a server"},
     {"help", cmd_help, "list the commands, or show one command's options"},
+    {"psk", cmd_psk, "new, list, show or remove bootstrap PSK identities"},
+    {"route", cmd_route, "explain which servers a device is routed to, and why"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -31,7 +38,7 @@ static void usage(FILE *fp)
 	            "       lwbs --version\n"
 	            "commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(fp, "  %-13s %s\n", commands[i].name, commands[i].summary);
 }
 
 static const struct lwbs_command *find_command(const char *name)

@@ -38,6 +38,10 @@ enum {
 	OPT_RESTART_AFTER,
 	OPT_CLIENTS,
 	OPT_TIMEOUT,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_CA,
+	OPT_DELAY_MS,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +59,10 @@ static const struct option long_options[] = {
 	{"restart-after", required_argument, NULL, OPT_RESTART_AFTER},
 	{"clients", required_argument, NULL, OPT_CLIENTS},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"cert", required_argument, NULL, OPT_CERT},
+	{"key", required_argument, NULL, OPT_KEY},
+	{"ca", required_argument, NULL, OPT_CA},
+	{"delay-ms", required_argument, NULL, OPT_DELAY_MS},
 	{"debug", no_argument, NULL, 'd'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -77,9 +85,13 @@ static void usage(FILE *fp)
 		"      --psk-identity ID   PSK identity for coaps:// (ID-0.. with --clients)\n"
 		"      --psk-key HEX       PSK key for coaps://, in hex\n"
 		"      --psk-shared        every client uses the same PSK identity\n"
+		"      --cert FILE         coaps:// with this X.509 certificate (PEM) instead of PSK\n"
+		"      --key FILE          the certificate's private key (PEM)\n"
+		"      --ca FILE           CA certificates (PEM) to verify the server by\n"
 		"      --fail-write PATH   answer 4.00 to a Write on PATH, e.g. /1/0 (repeatable)\n"
 		"      --stall-after N     answer N requests, then drop every request silently\n"
 		"      --restart-after N   send a new Bootstrap-Request after answering N requests\n"
+		"      --delay-ms N        hold each answer N ms (a slow device; default 0)\n"
 		"      --clients N         run N clients at once (default 1)\n"
 		"      --timeout SECONDS   overall time limit (default 30)\n"
 		"  -d, --debug             debug logging on stderr\n"
@@ -100,7 +112,7 @@ static int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-static int parse_version(const char *s, enum lwm2m_version *out)
+int cmd_parse_version(const char *s, enum lwm2m_version *out)
 {
 	static const struct {
 		const char *name;
@@ -116,7 +128,7 @@ static int parse_version(const char *s, enum lwm2m_version *out)
 	return -EINVAL;
 }
 
-static int parse_format(const char *s, int *out)
+int cmd_parse_format(const char *s, int *out)
 {
 	static const struct {
 		const char *name;
@@ -163,8 +175,8 @@ static int apply_option(struct client_args *a, int ch, const char *arg)
 	case 's': o->server_uri = arg; break;
 	case 'e': o->endpoint = arg; break;
 	case OPT_NO_EP: o->no_ep = true; break;
-	case OPT_VERSION: rc = parse_version(arg, &o->version); break;
-	case OPT_FORMAT: rc = parse_format(arg, &o->format); break;
+	case OPT_VERSION: rc = cmd_parse_version(arg, &o->version); break;
+	case OPT_FORMAT: rc = cmd_parse_format(arg, &o->format); break;
 	case OPT_BOOTSTRAP_IID:
 		rc = parse_long(arg, 0, 65534, &v);
 		o->bootstrap_iid = (uint16_t)v;
@@ -172,9 +184,13 @@ static int apply_option(struct client_args *a, int ch, const char *arg)
 	case OPT_PSK_IDENTITY: o->psk_identity = arg; break;
 	case OPT_PSK_KEY: a->psk_key_hex = arg; break;
 	case OPT_PSK_SHARED: o->psk_shared = true; break;
+	case OPT_CERT: o->cert_file = arg; break;
+	case OPT_KEY: o->key_file = arg; break;
+	case OPT_CA: o->ca_file = arg; break;
 	case OPT_FAIL_WRITE: rc = add_fail_write(a, arg); break;
 	case OPT_STALL_AFTER: rc = parse_long(arg, 0, 1000000, &o->stall_after); break;
 	case OPT_RESTART_AFTER: rc = parse_long(arg, 1, 1000000, &o->restart_after); break;
+	case OPT_DELAY_MS: rc = parse_long(arg, 0, 60000, &o->delay_ms); break;
 	case OPT_CLIENTS:
 		rc = parse_long(arg, 1, MAX_CLIENTS, &v);
 		o->clients = (unsigned)v;
@@ -205,9 +221,14 @@ static int check_args(struct client_args *a)
 		return usage_error("--format lwm2m-cbor needs --version 1.2");
 	if (o->format >= 0 && o->format != LWM2M_FMT_TLV && o->version == LWM2M_V1_0)
 		return usage_error("an LwM2M 1.0 client takes TLV only");
-	if (coaps != (o->psk_identity != NULL) || coaps != (a->psk_key_hex != NULL))
-		return usage_error("coaps:// needs --psk-identity and --psk-key; coap:// takes "
-				   "neither");
+	if ((o->cert_file != NULL) != (o->key_file != NULL))
+		return usage_error("--cert and --key go together");
+	if (coaps && o->cert_file && o->psk_identity == NULL && a->psk_key_hex == NULL)
+		return 0;
+	if (coaps != (o->psk_identity != NULL) || coaps != (a->psk_key_hex != NULL) ||
+	    (!coaps && o->cert_file))
+		return usage_error("coaps:// needs --psk-identity and --psk-key, or --cert and "
+				   "--key; coap:// takes none of them");
 	if (!coaps)
 		return 0;
 	if (encoding_hex_decode(a->psk_key_hex, strlen(a->psk_key_hex), a->psk_key,

@@ -9,7 +9,38 @@
 #ifndef LWBS_CMD_LWBS_CMDS_H
 #define LWBS_CMD_LWBS_CMDS_H
 
+#include "lwm2m/model.h"
+
+/* lwbs route: explain where lwbsd would send a device (lwbs_route.c). */
+int cmd_route(int argc, char **argv);
+
+/* lwbs check: validate a whole policy, print `configuration OK` or every problem (lwbs_check.c). */
+int cmd_check(int argc, char **argv);
+
 /* lwbs client: simulated LwM2M clients bootstrapping against a server (lwbs_client.c). */
 int cmd_client(int argc, char **argv);
+
+/* lwbs bench: many simulated clients at once, throughput and latency (lwbs_bench.c). */
+int cmd_bench(int argc, char **argv);
+
+/* lwbs psk new|list|show|rm: bootstrap PSKs as device policy files (lwbs_psk.c). */
+int cmd_psk(int argc, char **argv);
+
+/* lwbs bootstrap-url: the URL devices bootstrap from (lwbs_psk.c). */
+int cmd_bootstrap_url(int argc, char **argv);
+
+/* lwbs ca init: the organisation CA under the policy's certs/ (lwbs_pki.c). */
+int cmd_ca(int argc, char **argv);
+
+/* lwbs cert issue|list: device certificates signed by that CA (lwbs_pki.c). */
+int cmd_cert(int argc, char **argv);
+
+/*
+ * Shared by client and bench (lwbs_client.c): an LwM2M version "1.0",
+ * "1.1", "1.2", and a format name "tlv", "senml-json", "senml-cbor",
+ * "lwm2m-cbor" (its Content-Format). Return 0 or -EINVAL (*out untouched).
+ */
+int cmd_parse_version(const char *s, enum lwm2m_version *out);
+int cmd_parse_format(const char *s, int *out);
 
 #endif

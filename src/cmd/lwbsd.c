@@ -11,10 +11,10 @@
 
 #include "conf/conf.h"
 #include "lwbs_config.h"
+#include "lwbsd_workers.h"
 #include "net/server.h"
+#include "policy/policy_routes.h"
 #include "util/log.h"
-
-#define MAX_RETIRED 64
 
 struct options {
 	const char *policy;
@@ -27,10 +27,8 @@ struct options {
 struct daemon {
 	struct options opt;
 	struct net_server *srv;
+	/* Our reference to the policy in force; net and each session hold their own. */
 	struct policy *pol;
-	/* Replaced policies stay alive while sessions started under them may run. */
-	struct policy *retired[MAX_RETIRED];
-	size_t n_retired;
 };
 
 static struct net_signals signals;
@@ -50,8 +48,10 @@ static void usage(FILE *fp)
 		    "  -n         check the policy, print 'configuration OK' or every problem, exit\n"
 		    "  -a ADDR    listen on ADDR instead of the policy's lwbsd.listen (repeatable)\n"
 		    "  -C FILE    server certificate (PEM) for certificate-mode DTLS clients\n"
-		    "  -K FILE    its private key (PEM)\n"
-		    "  -A FILE    CA certificates (PEM) trusted for client certificates\n"
+		    "             (overrides lwbsd.certificate)\n"
+		    "  -K FILE    its private key (PEM) (overrides lwbsd.key)\n"
+		    "  -A PATH    CA certificates (PEM file or directory) trusted for client\n"
+		    "             certificates (overrides lwbsd.ca, default certs/)\n"
 		    "  -d         debug logging (never includes keys)\n"
 		    "  -V         print the version\n",
 		LWBS_SYSCONFDIR);
@@ -105,18 +105,18 @@ static void reload(void *arg)
 	if (load_policy(d->opt.policy, &pol) < 0) {
 		log_err("lwbsd: reload failed; the running policy %s stays in force",
 			policy_version(d->pol));
+		workers_report(false, policy_version(d->pol));
 		return;
 	}
-	if (d->n_retired == MAX_RETIRED) {
-		log_err("lwbsd: too many reloads without restart; keeping policy %s",
-			policy_version(d->pol));
-		policy_free(pol);
-		return;
-	}
+	/* Sessions in flight hold references; the old policy goes with the last of them. */
 	net_server_set_policy(d->srv, pol);
-	d->retired[d->n_retired++] = d->pol;
+	policy_unref(d->pol);
 	d->pol = pol;
-	log_info("lwbsd: policy %s in force", policy_version(pol));
+	/* With workers, the parent says "in force" once every worker runs it. */
+	if (workers_in_worker())
+		workers_report(true, policy_version(pol));
+	else
+		log_info("lwbsd: policy %s in force", policy_version(pol));
 }
 
 static void install_signals(void)
@@ -141,18 +141,34 @@ static int serve(struct daemon *d)
 		.n_listen = d->opt.n_listen ? d->opt.n_listen : st->n_listen,
 		.coap_port = st->coap_port,
 		.coaps_port = st->coaps_port,
-		.cert_file = d->opt.cert,
-		.key_file = d->opt.key,
-		.ca_file = d->opt.ca,
+		/* The flags override the policy's `lwbsd: {certificate, key, ca}`. */
+		.cert_file = d->opt.cert ? d->opt.cert : st->cert_file,
+		.key_file = d->opt.cert ? d->opt.key : st->key_file,
+		.ca_file = d->opt.ca ? d->opt.ca : st->ca_path,
 	};
 	int rc = net_server_new(&cfg, d->pol, &d->srv);
 
 	if (rc < 0)
 		return rc;
-	log_info("lwbsd: %s started, policy %s", LWBS_VERSION, policy_version(d->pol));
+	if (workers_in_worker())
+		workers_report(true, policy_version(d->pol)); /* the parent says "started" */
+	else
+		log_info("lwbsd: %s started, policy %s", LWBS_VERSION, policy_version(d->pol));
 	rc = net_server_run(d->srv, &signals, reload, d);
 	log_info("lwbsd: stopping");
 	return rc;
+}
+
+/* Returns 1 to serve in this process (one worker, or in a worker), else the parent's result. */
+static int start_workers(struct daemon *d)
+{
+	unsigned n = policy_settings(d->pol)->workers;
+
+	if (n == 0)
+		n = workers_default();
+	if (n <= 1)
+		return 1;
+	return workers_run(n, &signals, policy_version(d->pol));
 }
 
 int main(int argc, char **argv)
@@ -176,10 +192,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	install_signals();
-	rc = serve(&d);
+	rc = start_workers(&d);
+	if (rc == 1)
+		rc = serve(&d);
 	net_server_free(d.srv);
-	for (size_t i = 0; i < d.n_retired; i++)
-		policy_free(d.retired[i]);
-	policy_free(d.pol);
+	policy_unref(d.pol);
 	return rc < 0 ? 1 : 0;
 }

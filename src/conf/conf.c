@@ -102,8 +102,17 @@ void conf_diags_free(struct conf_diags *diags)
 	*diags = (struct conf_diags)CONF_DIAGS_INIT;
 }
 
-static const char *const section_names[] = {"lwbsd", "servers", "devices"};
-enum { SECTION_LWBSD, SECTION_SERVERS, SECTION_DEVICES, SECTION_COUNT };
+static const char *const section_names[] = {"lwbsd",   "servers", "devices",
+                                            "pools",   "regions", "routes"};
+enum {
+	SECTION_LWBSD,
+	SECTION_SERVERS,
+	SECTION_DEVICES,
+	SECTION_POOLS,
+	SECTION_REGIONS,
+	SECTION_ROUTES,
+	SECTION_COUNT
+};
 
 /* The section a top-level key names, or -1 after reporting it. */
 static int section_index(struct conf_ctx *c, const struct ynode *key)
@@ -123,7 +132,8 @@ static int section_index(struct conf_ctx *c, const struct ynode *key)
 	if (hint != NULL)
 		conf_error(c, key, "unknown section '%s' (did you mean '%s'?)", key->str, hint);
 	else
-		conf_error(c, key, "unknown section '%s' (known sections: lwbsd, servers, devices)",
+		conf_error(c, key, "unknown section '%s' (known sections: lwbsd, servers, devices, "
+		           "pools, regions, routes)",
 		           key->str);
 	return -1;
 }
@@ -156,6 +166,12 @@ static void on_item(struct conf_ctx *c, const struct ynode *key, size_t idx,
 {
 	if (strcmp(key->str, section_names[SECTION_SERVERS]) == 0)
 		conf_server_item(c, idx, elem);
+	else if (strcmp(key->str, section_names[SECTION_POOLS]) == 0)
+		conf_pool_item(c, idx, elem);
+	else if (strcmp(key->str, section_names[SECTION_REGIONS]) == 0)
+		conf_region_item(c, idx, elem);
+	else if (strcmp(key->str, section_names[SECTION_ROUTES]) == 0)
+		conf_route_item(c, idx, elem);
 	else
 		conf_device_item(c, idx, elem);
 }
@@ -298,6 +314,7 @@ static int conf_list(struct conf_ctx *c, const char *path, char ***out, size_t *
 static void conf_finish(struct conf_ctx *c, const char *path, uint64_t hash, size_t errors)
 {
 	conf_device_resolve(c);
+	conf_route_resolve(c);
 	policy_set_settings(c->pol, &c->settings);
 	policy_set_version(c->pol, hash);
 	if (policy_device_count(c->pol) == 0 && c->diags->n_errors == errors)

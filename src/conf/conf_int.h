@@ -55,5 +55,11 @@ void conf_server_item(struct conf_ctx *c, size_t idx, const struct ynode *item);
 void conf_device_item(struct conf_ctx *c, size_t idx, const struct ynode *item);
 /* After all files: resolve server references left pending (schema_device.c). */
 void conf_device_resolve(struct conf_ctx *c);
+/* One element of `pools:`, `regions:`, `routes:` (schema_route.c). */
+void conf_pool_item(struct conf_ctx *c, size_t idx, const struct ynode *item);
+void conf_region_item(struct conf_ctx *c, size_t idx, const struct ynode *item);
+void conf_route_item(struct conf_ctx *c, size_t idx, const struct ynode *item);
+/* After all files: resolve the servers and pools routes name; report shadowed routes. */
+void conf_route_resolve(struct conf_ctx *c);
 
 #endif

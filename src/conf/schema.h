@@ -143,4 +143,32 @@ int conf_resources(struct conf_ctx *c, const char *name, uint16_t oid, const str
 /* The value of key name in mapping m, or NULL (for naming an entry before parsing it). */
 const struct ynode *conf_lookup(const struct ynode *m, const char *name);
 
+/*
+ * Keys of `lwbsd:` for routing (schema_route.c), obj a struct policy_settings:
+ * geoip_db opens the database now (and hands it to the policy) so that a bad
+ * file is reported where it is named; default_location is {lat, lon, region}.
+ */
+conf_parse_fn conf_parse_geoip_db;
+conf_parse_fn conf_parse_default_location;
+
+/*
+ * Certificates (schema_pki.c): a device's `bootstrap: {certificate: {match,
+ * fingerprint_sha256}}`, and the `lwbsd:` keys certificate, key, ca (paths
+ * made absolute and checked readable) and revoked ("serial:HEX" or
+ * "sha256:HEX" entries). obj is the struct policy_settings.
+ */
+int conf_cert_auth(struct conf_ctx *c, const struct ynode *v, struct policy_cert_auth *out);
+conf_parse_fn conf_lwbsd_cert, conf_lwbsd_key, conf_lwbsd_ca, conf_lwbsd_revoked;
+/*
+ * A server's generated credentials (schema_gen.c): credentials,
+ * master_secret_hex, master_secret_file, credentials_export,
+ * credentials_command, issuer; obj is the server. The check after the map
+ * says what a kind lacks.
+ */
+conf_parse_fn conf_server_credentials, conf_server_master_hex, conf_server_master_file,
+    conf_server_export, conf_server_command, conf_server_issuer;
+int conf_server_creds_check(struct conf_ctx *c, const struct ynode *at, struct policy_server *s);
+/* Certificate without key or key without certificate; default CA path `certs/`. */
+int conf_lwbsd_pki_check(struct conf_ctx *c, const struct ynode *m, struct policy_settings *s);
+
 #endif

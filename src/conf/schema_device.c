@@ -11,6 +11,7 @@ struct device_work {
 	const char *name;                /* "device 'ep'", for messages */
 	const struct ynode *identity_at; /* of the bootstrap PSK identity */
 	bool has_psk, nosec;             /* what `bootstrap:` settled on */
+	bool has_cert;
 };
 
 /* "device 'ep'" or "device group 'pattern'", for messages. */
@@ -31,6 +32,8 @@ static void entry_check(struct conf_ctx *c, const char *file, int line, int col,
 	const struct policy_server *srv = ds->server;
 	bool has_psk = ds->psk.key != NULL;
 
+	if (!has_psk && srv->credentials != POLICY_CREDS_STATIC)
+		return; /* lwbsd makes them at bootstrap */
 	if (srv->security == POLICY_SEC_PSK && !has_psk)
 		conf_diag_at(c, CONF_ERROR, file, line, col,
 		             "%s is sent to server '%s', which uses psk security: give its "
@@ -167,6 +170,12 @@ static int parse_servers(struct conf_ctx *c, const struct conf_key *k, const str
 		if (servers_entry(c, v->kids[i], w, &ds[i]) < 0)
 			rc = -EINVAL;
 	}
+	/* `server_credentials:` has the same shape, and only supplies credentials to routing. */
+	if (strcmp(k->name, "server_credentials") == 0) {
+		w->d->credentials = ds;
+		w->d->n_credentials = v->n;
+		return rc;
+	}
 	w->d->servers = ds;
 	w->d->n_servers = v->n;
 	return rc;
@@ -190,15 +199,28 @@ static int parse_boot_psk(struct conf_ctx *c, const struct conf_key *k, const st
 	return 0;
 }
 
+static int parse_boot_cert(struct conf_ctx *c, const struct conf_key *k, const struct ynode *v,
+                           void *obj)
+{
+	struct device_work *w = obj;
+
+	(void)k;
+	if (conf_cert_auth(c, v, &w->d->cert) < 0)
+		return -EINVAL;
+	w->has_cert = true;
+	return 0;
+}
+
 #define BOOT_HINT                                                                                  \
 	"'psk: {identity: ..., key_hex: ...}', or 'nosec: true' to let it bootstrap "              \
-	"without authentication"
+	"without authentication, or 'certificate: {}' for an X.509 certificate"
 
-enum { B_PSK, B_NOSEC, B_COUNT };
+enum { B_PSK, B_NOSEC, B_CERT, B_COUNT };
 
 static const struct conf_key boot_keys[] = {
     [B_PSK] = CONF_KEY_FN("psk", parse_boot_psk, 0),
     [B_NOSEC] = CONF_KEY_BOOL("nosec", struct device_work, nosec, 0),
+    [B_CERT] = CONF_KEY_FN("certificate", parse_boot_cert, 0),
     [B_COUNT] = CONF_KEY_END,
 };
 
@@ -214,16 +236,18 @@ static int parse_bootstrap(struct conf_ctx *c, const struct conf_key *k, const s
 	snprintf(what, sizeof(what), "%s credential of %s", k->name, dev);
 	c->what = what;
 	rc = conf_map(c, v, boot_keys, w, seen);
-	if (w->has_psk && w->nosec) {
-		conf_error(c, seen[B_NOSEC], "%s gives both 'psk' and 'nosec: true'; keep one",
-		           what);
+	if ((int)w->has_psk + (int)w->nosec + (int)w->has_cert > 1) {
+		conf_error(c, v, "%s gives more than one of 'psk', 'certificate' and "
+		           "'nosec: true'; keep one", what);
 		rc = -EINVAL;
-	} else if (rc == 0 && !w->has_psk && !w->nosec) {
+	} else if (rc == 0 && !w->has_psk && !w->nosec && !w->has_cert) {
 		conf_error(c, v, "%s allows nothing: give " BOOT_HINT, what);
 		rc = -EINVAL;
 	}
 	c->what = dev;
-	w->d->bootstrap = w->has_psk ? POLICY_CRED_PSK : POLICY_CRED_NOSEC;
+	w->d->bootstrap = w->has_psk    ? POLICY_CRED_PSK
+	                  : w->has_cert ? POLICY_CRED_CERT
+	                                : POLICY_CRED_NOSEC;
 	return rc;
 }
 
@@ -309,15 +333,26 @@ static int parse_pattern(struct conf_ctx *c, const struct conf_key *k, const str
 	return 0;
 }
 
-enum { K_ENDPOINT, K_PATTERN, K_BOOTSTRAP, K_SERVERS, K_TAGS, K_LOCATION, K_COUNT };
+enum {
+	K_ENDPOINT,
+	K_PATTERN,
+	K_BOOTSTRAP,
+	K_SERVERS,
+	K_TAGS,
+	K_LOCATION,
+	K_SERVER_CREDENTIALS,
+	K_COUNT
+};
 
 static const struct conf_key device_keys[] = {
     [K_ENDPOINT] = CONF_KEY_FN("endpoint", parse_endpoint, 0),
     [K_PATTERN] = CONF_KEY_FN("endpoint_pattern", parse_pattern, 0),
     [K_BOOTSTRAP] = CONF_KEY_FN("bootstrap", parse_bootstrap, 0),
-    [K_SERVERS] = CONF_KEY_FN("servers", parse_servers, CONF_REQUIRED),
+    /* Optional: without it, the policy's routes decide (schema_route.c). */
+    [K_SERVERS] = CONF_KEY_FN("servers", parse_servers, 0),
     [K_TAGS] = CONF_KEY_FN("tags", parse_tags, 0),
     [K_LOCATION] = CONF_KEY_FN("location", parse_location, 0),
+    [K_SERVER_CREDENTIALS] = CONF_KEY_FN("server_credentials", parse_servers, 0),
     [K_COUNT] = CONF_KEY_END,
 };
 

@@ -152,6 +152,13 @@ enum {
 	K_DISCOVER,
 	K_DELETE,
 	K_FORMAT,
+	K_CERTIFICATE,
+	K_KEY,
+	K_CA,
+	K_REVOKED,
+	K_GEOIP_DB,
+	K_DEFAULT_LOCATION,
+	K_WORKERS,
 	K_COUNT
 };
 
@@ -166,6 +173,13 @@ static const struct conf_key lwbsd_keys[] = {
     [K_DISCOVER] = CONF_KEY_BOOL("discover", S, discover, 0),
     [K_DELETE] = CONF_KEY_FN("delete", parse_delete, 0),
     [K_FORMAT] = CONF_KEY_FN("format", parse_format, 0),
+    [K_CERTIFICATE] = CONF_KEY_FN("certificate", conf_lwbsd_cert, 0),
+    [K_KEY] = CONF_KEY_FN("key", conf_lwbsd_key, 0),
+    [K_CA] = CONF_KEY_FN("ca", conf_lwbsd_ca, 0),
+    [K_REVOKED] = CONF_KEY_FN("revoked", conf_lwbsd_revoked, 0),
+    [K_GEOIP_DB] = CONF_KEY_FN("geoip_db", conf_parse_geoip_db, 0),
+    [K_DEFAULT_LOCATION] = CONF_KEY_FN("default_location", conf_parse_default_location, 0),
+    [K_WORKERS] = CONF_KEY_U32("workers", S, workers, 1, 256, 0),
     [K_COUNT] = CONF_KEY_END,
 };
 #undef S
@@ -211,8 +225,9 @@ void conf_lwbsd_section(struct conf_ctx *c, const struct ynode *value)
 	}
 	c->what = "lwbsd settings";
 	/* "lwbsd:" with nothing under it keeps the defaults. */
-	if (!ynode_is_null(value) && conf_map(c, value, lwbsd_keys, &s, seen) == 0)
-		lwbsd_check(c, value, seen, &s);
+	if (!ynode_is_null(value) && conf_map(c, value, lwbsd_keys, &s, seen) == 0 &&
+	    lwbsd_check(c, value, seen, &s) == 0)
+		conf_lwbsd_pki_check(c, value, &s);
 	s.file = c->file;
 	s.line = value->line;
 	c->settings = s;

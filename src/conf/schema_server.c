@@ -201,8 +201,37 @@ enum {
 	K_PUBLIC_KEY,
 	K_RESOURCES,
 	K_SECURITY_RESOURCES,
+	K_LOCATION,
+	K_DRAINED,
+	K_CREDENTIALS,
+	K_MASTER_HEX,
+	K_MASTER_FILE,
+	K_EXPORT,
+	K_COMMAND,
+	K_ISSUER,
 	K_COUNT
 };
+
+/* `location: {lat, lon}`: where the server is, for `nearest` pools. */
+static int parse_server_location(struct conf_ctx *c, const struct conf_key *k,
+                                 const struct ynode *v, void *obj)
+{
+	struct server_work *w = obj;
+	const struct ynode *la = conf_lookup(v, "lat"), *lo = conf_lookup(v, "lon");
+	int rc = 0;
+
+	if (v->kind != YNODE_MAP || la == NULL || lo == NULL || v->n != 2) {
+		conf_error(c, v, "'%s' of %s must be a mapping {lat: DEGREES, lon: DEGREES}",
+		           k->name, c->what);
+		return -EINVAL;
+	}
+	if (conf_get_double(c, "lat", la, -90, 90, &w->s.lat) < 0)
+		rc = -EINVAL;
+	if (conf_get_double(c, "lon", lo, -180, 180, &w->s.lon) < 0)
+		rc = -EINVAL;
+	w->s.has_location = rc == 0;
+	return rc;
+}
 
 #define W struct server_work
 static const struct conf_key server_keys[] = {
@@ -218,6 +247,14 @@ static const struct conf_key server_keys[] = {
     [K_PUBLIC_KEY] = CONF_KEY_FN("server_public_key_file", parse_public_key, 0),
     [K_RESOURCES] = CONF_KEY_FN("resources", parse_server_res, 0),
     [K_SECURITY_RESOURCES] = CONF_KEY_FN("security_resources", parse_security_res, 0),
+    [K_LOCATION] = CONF_KEY_FN("location", parse_server_location, 0),
+    [K_DRAINED] = CONF_KEY_BOOL("drained", W, s.drained, 0),
+    [K_CREDENTIALS] = CONF_KEY_FN("credentials", conf_server_credentials, 0),
+    [K_MASTER_HEX] = CONF_KEY_FN("master_secret_hex", conf_server_master_hex, 0),
+    [K_MASTER_FILE] = CONF_KEY_FN("master_secret_file", conf_server_master_file, 0),
+    [K_EXPORT] = CONF_KEY_FN("credentials_export", conf_server_export, 0),
+    [K_COMMAND] = CONF_KEY_FN("credentials_command", conf_server_command, 0),
+    [K_ISSUER] = CONF_KEY_FN("issuer", conf_server_issuer, 0),
     [K_COUNT] = CONF_KEY_END,
 };
 #undef W
@@ -308,8 +345,8 @@ void conf_server_item(struct conf_ctx *c, size_t idx, const struct ynode *item)
 	else
 		snprintf(what, sizeof(what), "server #%zu", idx + 1);
 	c->what = what;
-	if (conf_map(c, item, server_keys, &w, seen) == 0)
-		server_check(c, seen, &w);
+	if (conf_map(c, item, server_keys, &w, seen) == 0 && server_check(c, seen, &w) == 0)
+		conf_server_creds_check(c, item, &w.s);
 	/* Index it even when something else is wrong, so that clashes are reported too. */
 	if (w.s.id != NULL && w.s.ssid != 0)
 		server_add(c, item, seen, &w);

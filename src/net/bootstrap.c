@@ -17,7 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cred/cert.h"
+#include "cred/provision.h"
 #include "policy/policy.h"
+#include "policy/policy_routes.h"
 #include "session/admit.h"
 #include "session/session.h"
 #include "util/encoding.h"
@@ -39,6 +42,7 @@ struct client {
 	bool in_flight;
 	uint64_t deadline_ms;
 	const char *in_flight_op;
+	struct cred_provision *prov; /* credentials made for this session; wiped at release */
 };
 
 struct net_bootstrap {
@@ -133,6 +137,20 @@ static void client_fail(struct client *c, const char *reason)
 static void client_release(struct client *c)
 {
 	bs_session_free(c->s);
+	cred_provision_free(c->prov);
+	/* The last session of a replaced policy frees it (STYLE rule 7). */
+	policy_unref(c->pol);
+	/*
+	 * libcoap keeps an unreferenced server session for 300 s and walks
+	 * every session on each turn of the loop: thousands of finished
+	 * bootstraps made that walk most of lwbsd's CPU time (README.md,
+	 * Performance). A client-type session is freed with its last
+	 * reference instead (over DTLS, with a close_notify). Safe here:
+	 * net_bootstrap_poll() runs outside libcoap's callbacks. Not while a
+	 * newer bootstrap of the same client (a restart) owns the session.
+	 */
+	if (coap_session_get_app_data(c->cs) == NULL && coap_session_set_type_client(c->cs))
+		coap_session_release(c->cs); /* the reference that call took */
 	coap_session_release(c->cs);
 	free(c);
 }
@@ -264,6 +282,24 @@ static bool query_get(const coap_string_t *q, const char *key, char *out, size_t
 }
 
 /* Fill c from the request and its channel; returns the raw PSK identity, if any. */
+/* The raw source address, for routing; IPv4-mapped IPv6 counts as IPv4 (RFC 4291 §2.5.5.2). */
+static void client_peer_addr(const coap_address_t *a, struct bs_client *c)
+{
+	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (a == NULL)
+		return;
+	if (a->addr.sa.sa_family == AF_INET) {
+		c->peer_family = AF_INET;
+		memcpy(c->peer_addr, &a->addr.sin.sin_addr, 4);
+	} else if (a->addr.sa.sa_family == AF_INET6) {
+		const uint8_t *b = a->addr.sin6.sin6_addr.s6_addr;
+		bool mapped = memcmp(b, v4mapped, sizeof(v4mapped)) == 0;
+		c->peer_family = mapped ? AF_INET : AF_INET6;
+		memcpy(c->peer_addr, mapped ? b + 12 : b, mapped ? 4 : 16);
+	}
+}
+
 static const coap_bin_const_t *client_describe(coap_session_t *cs, const coap_string_t *query,
 					       struct bs_client *c)
 {
@@ -273,6 +309,7 @@ static const coap_bin_const_t *client_describe(coap_session_t *cs, const coap_st
 	memset(c, 0, sizeof(*c));
 	c->started_unix_ms = wall_ms();
 	coap_print_addr(coap_session_get_addr_remote(cs), (uint8_t *)c->peer, sizeof(c->peer));
+	client_peer_addr(coap_session_get_addr_remote(cs), c);
 	if (!query_get(query, "ep", c->endpoint, sizeof(c->endpoint)))
 		c->endpoint[0] = '\0';
 	if (query_get(query, "pct", pct, sizeof(pct)))
@@ -280,12 +317,27 @@ static const coap_bin_const_t *client_describe(coap_session_t *cs, const coap_st
 	c->auth = BS_AUTH_NOSEC;
 	if (coap_session_get_proto(cs) == COAP_PROTO_DTLS) {
 		id = coap_session_get_psk_identity(cs);
-		c->auth = BS_AUTH_PSK;
+		if (id != NULL && id->length == 0)
+			id = NULL; /* libcoap's empty identity of a certificate session */
+		c->auth = id ? BS_AUTH_PSK : BS_AUTH_CERT;
 		dtls_describe(cs, c->tls, sizeof(c->tls));
 		if (id)
 			encoding_escape(id->s, id->length, c->identity, sizeof(c->identity));
 	}
 	return id;
+}
+
+/* Admission by the certificate the handshake verified (BS_AUTH_CERT). */
+static int admit_cert(coap_session_t *cs, const struct policy *pol, struct bs_client *c,
+		      const struct policy_device **dev, const char **reason)
+{
+	struct cred_cert_facts f;
+
+	if (dtls_peer_cert(cs, &f) < 0) {
+		*reason = "DTLS session with neither a PSK identity nor a readable certificate";
+		return -EACCES;
+	}
+	return admit_client_cert(pol, c, &f, dev, reason);
 }
 
 static void refuse(struct net_bootstrap *bs, const struct bs_client *c, const char *reason,
@@ -320,16 +372,21 @@ static int client_start(struct net_bootstrap *bs, coap_session_t *cs, coap_mid_t
 			const struct bs_client *bc, const struct policy_device *dev)
 {
 	struct client *c = calloc(1, sizeof(*c));
+	const struct targets_provider *prov;
 
 	if (c == NULL)
 		return -ENOMEM;
-	if (bs_session_new(bc, bs->pol, dev, now_ms(), &c->s) < 0) {
+	if (cred_provision_new(&c->prov, &prov) < 0 ||
+	    bs_session_new(bc, bs->pol, dev, now_ms(), &c->s) < 0) {
+		cred_provision_free(c->prov);
 		free(c);
 		return -ENOMEM;
 	}
+	bs_session_set_provider(c->s, prov);
 	c->bs = bs;
 	c->cs = coap_session_reference(cs);
 	c->pol = bs->pol;
+	policy_ref(c->pol);
 	c->request_mid = mid;
 	coap_session_set_max_retransmit(cs, COAP_DEFAULT_MAX_RETRANSMIT);
 	coap_session_set_app_data(cs, c);
@@ -358,7 +415,9 @@ static void on_bootstrap_request(coap_resource_t *r, coap_session_t *cs, const c
 		refuse(bs, &bc, "Bootstrap-Request was not confirmable", resp);
 		return;
 	}
-	if (admit_client(bs->pol, &bc, id ? id->s : NULL, id ? id->length : 0, &dev, &reason) < 0) {
+	if (bc.auth == BS_AUTH_CERT ? admit_cert(cs, bs->pol, &bc, &dev, &reason) < 0
+				    : admit_client(bs->pol, &bc, id ? id->s : NULL,
+						   id ? id->length : 0, &dev, &reason) < 0) {
 		refuse(bs, &bc, reason, resp);
 		return;
 	}
@@ -556,6 +615,7 @@ int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_
 		return -ENOMEM;
 	bs->ctx = ctx;
 	bs->pol = pol;
+	policy_ref(pol);
 	bs->audit_fd = -1;
 	settings_apply(bs, pol);
 	rc = audit_open(bs, policy_settings(pol)->audit_log);
@@ -586,6 +646,9 @@ fail:
 
 void net_bootstrap_set_policy(struct net_bootstrap *bs, const struct policy *pol)
 {
+	/* Sessions in flight hold their own references to the old policy. */
+	policy_ref(pol);
+	policy_unref(bs->pol);
 	bs->pol = pol;
 	settings_apply(bs, pol);
 }
@@ -603,5 +666,6 @@ void net_bootstrap_free(struct net_bootstrap *bs)
 	}
 	if (bs->audit_fd > STDERR_FILENO)
 		close(bs->audit_fd);
+	policy_unref(bs->pol);
 	free(bs);
 }

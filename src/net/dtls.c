@@ -2,13 +2,16 @@
 #include "net/bootstrap.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
+#include "cred/cert.h"
 #include "session/session.h"
 #include "util/encoding.h"
 #include "util/log.h"
@@ -34,6 +37,33 @@ void dtls_describe(const coap_session_t *session, char *out, size_t cap)
 	if (ssl == NULL || cap == 0)
 		return;
 	snprintf(out, cap, "%s %s", wolfSSL_get_version(ssl), wolfSSL_get_cipher_name(ssl));
+}
+
+/*
+ * Set once a CA is installed: only then did the handshake verify the peer's
+ * chain, and only then may its certificate identify anyone. Written at
+ * startup before any worker forks.
+ */
+static bool dtls_chain_verified;
+
+int dtls_peer_cert(const coap_session_t *session, struct cred_cert_facts *out)
+{
+	WOLFSSL *ssl = dtls_ssl(session);
+	WOLFSSL_X509 *x = ssl ? wolfSSL_get_peer_certificate(ssl) : NULL;
+	const unsigned char *der;
+	int len, rc = -ENOENT;
+
+	if (x == NULL)
+		return -ENOENT;
+	if (!dtls_chain_verified) {
+		wolfSSL_X509_free(x);
+		return -EACCES;
+	}
+	der = wolfSSL_X509_get_der(x, &len);
+	if (der != NULL && len > 0)
+		rc = cred_cert_facts(der, (size_t)len, out);
+	wolfSSL_X509_free(x); /* a copy with KEEP_PEER_CERT */
+	return rc;
 }
 
 /*
@@ -132,22 +162,40 @@ static int dtls_check_readable(const char *what, const char *path)
 	return -EINVAL;
 }
 
+/*
+ * Trusted CAs from a file or a directory. wolfSSL reads every regular file
+ * of a directory and fails on any that is not a certificate, so `lwbs ca
+ * init` keeps private keys in certs/private/ (subdirectories are skipped).
+ */
+static int dtls_setup_roots(coap_context_t *ctx, const char *path)
+{
+	struct stat st;
+	bool is_dir;
+
+	if (stat(path, &st) < 0) {
+		log_err("dtls: cannot read CA '%s' (%s): fix 'ca' in the policy or -A",
+			path, strerror(errno));
+		return -EINVAL;
+	}
+	is_dir = S_ISDIR(st.st_mode);
+	if (!coap_context_set_pki_root_cas(ctx, is_dir ? NULL : path, is_dir ? path : NULL)) {
+		log_err("dtls: cannot load CA certificates from '%s': keep only PEM "
+			"certificates there", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int dtls_setup_pki(coap_context_t *ctx, const struct net_config *cfg)
 {
 	coap_dtls_pki_t pki;
+	struct stat st;
+	bool ca_is_dir;
 
 	if (dtls_check_readable("certificate", cfg->cert_file) < 0 ||
 	    dtls_check_readable("private key", cfg->key_file) < 0)
 		return -EINVAL;
-	/* Defect 2: root CAs first, or libcoap ignores them. */
-	if (cfg->ca_file) {
-		if (dtls_check_readable("CA file", cfg->ca_file) < 0)
-			return -EINVAL;
-		if (!coap_context_set_pki_root_cas(ctx, cfg->ca_file, NULL)) {
-			log_err("dtls: cannot load CA file '%s'", cfg->ca_file);
-			return -EINVAL;
-		}
-	}
+	ca_is_dir = cfg->ca_file && stat(cfg->ca_file, &st) == 0 && S_ISDIR(st.st_mode);
 	memset(&pki, 0, sizeof(pki));
 	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
 	pki.verify_peer_cert = cfg->ca_file != NULL;
@@ -161,7 +209,8 @@ static int dtls_setup_pki(coap_context_t *ctx, const struct net_config *cfg)
 	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
 	pki.pki_key.key.pem.public_cert = cfg->cert_file;
 	pki.pki_key.key.pem.private_key = cfg->key_file;
-	pki.pki_key.key.pem.ca_file = cfg->ca_file;
+	pki.pki_key.key.pem.ca_file = ca_is_dir ? NULL : cfg->ca_file;
+	dtls_chain_verified = cfg->ca_file != NULL;
 	if (!coap_context_set_pki(ctx, &pki)) {
 		log_err("dtls: cannot install certificate '%s' with key '%s'", cfg->cert_file,
 			cfg->key_file);
@@ -179,7 +228,13 @@ int dtls_setup_server(coap_context_t *ctx, const struct net_config *cfg,
 		log_err("dtls: libcoap was built without DTLS");
 		return -EINVAL;
 	}
-	rc = dtls_setup_psk(ctx, bs);
+	/*
+	 * Defect 2: root CAs before anything else. libcoap loads them when it
+	 * creates the wolfSSL DTLS context, which the PSK setup already does.
+	 */
+	rc = cfg->cert_file && cfg->ca_file ? dtls_setup_roots(ctx, cfg->ca_file) : 0;
+	if (rc == 0)
+		rc = dtls_setup_psk(ctx, bs);
 	if (rc == 0 && cfg->cert_file)
 		rc = dtls_setup_pki(ctx, cfg);
 	return rc;

@@ -181,6 +181,31 @@ static void plan_server(const struct policy_server *sv, struct resset *rs)
 	qsort(rs->r, rs->n, sizeof(rs->r[0]), res_cmp);
 }
 
+/* Access Control resource 2 bits (Core TS 1.2 §7.3.3 / Appendix E.3). */
+#define PLAN_ACL_READ 1
+#define PLAN_ACL_WRITE 2
+#define PLAN_ACL_EXECUTE 4
+
+/*
+ * Access Control instance for a device with several servers (Core TS 1.2
+ * §7.3, Appendix E.3): without one, a multi-server client lets no server
+ * (or, per implementation, any server) manage another's objects. Each server
+ * gets read, write and execute on its own Server instance and owns the ACL
+ * (resource 3); Delete is not granted, so that no server can remove its own
+ * account. Multi-instance resource 2 is keyed by Short Server ID.
+ */
+static void plan_acl(const struct policy_server *sv, int srv_iid, struct resset *rs)
+{
+	struct lwm2m_resource acl = {2, sv->ssid, {.type = LWM2M_TYPE_INTEGER}};
+
+	acl.value.v.i = PLAN_ACL_READ | PLAN_ACL_WRITE | PLAN_ACL_EXECUTE;
+	rs->n = 0;
+	res_int(rs, 0, LWM2M_OID_SERVER);
+	res_int(rs, 1, srv_iid);
+	res_add(rs, &acl);
+	res_int(rs, 3, sv->ssid);
+}
+
 static int plan_write(struct plan *p, const char *server_id, uint16_t oid, int iid,
 		      const struct resset *rs)
 {
@@ -222,7 +247,7 @@ static void plan_deletes(const struct plan_input *in, int bs_iid, struct plan *p
 
 static int plan_writes(const struct plan_input *in, int bs_iid, struct plan *p)
 {
-	uint32_t next_sec = in->discover ? 0 : PLAN_BLIND_SECURITY_IID, next_srv = 0;
+	uint32_t next_sec = in->discover ? 0 : PLAN_BLIND_SECURITY_IID, next_srv = 0, next_acl = 0;
 	struct resset *rs = malloc(sizeof(*rs));
 	int rc = 0;
 
@@ -242,6 +267,15 @@ static int plan_writes(const struct plan_input *in, int bs_iid, struct plan *p)
 			plan_server(t->server, rs);
 			rc = plan_write(p, t->server->id, LWM2M_OID_SERVER, srv, rs);
 		}
+		if (rc == 0 && in->n_targets > 1) {
+			int acl = plan_free_iid(in, bs_iid, LWM2M_OID_ACL, &next_acl);
+			if (acl < 0) {
+				rc = -ENOSPC;
+				break;
+			}
+			plan_acl(t->server, srv, rs);
+			rc = plan_write(p, t->server->id, LWM2M_OID_ACL, acl, rs);
+		}
 	}
 	memset(rs, 0, sizeof(*rs));
 	free(rs);
@@ -256,7 +290,8 @@ int plan_build(const struct plan_input *in, struct plan *out)
 
 	if (in->n_targets == 0)
 		return -EINVAL;
-	p.cmds = calloc(in->settings->n_delete + 2 * in->n_targets + 1, sizeof(*p.cmds));
+	/* /0 and /1 per server, and /2 too when there are several (plan_acl). */
+	p.cmds = calloc(in->settings->n_delete + 3 * in->n_targets + 1, sizeof(*p.cmds));
 	if (p.cmds == NULL)
 		return -ENOMEM;
 	p.version = plan_version(in);

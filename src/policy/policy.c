@@ -18,6 +18,7 @@ void policy_free(struct policy *p)
 	free(p->servers.items);
 	free(p->devices.items);
 	free(p->patterns.items);
+	policy_routes_free(p);
 	policy_arena_free(p);
 	free(p);
 }

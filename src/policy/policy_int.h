@@ -25,9 +25,18 @@ struct policy {
 	struct hmap *dev_by_pattern;
 	struct hmap *dev_by_identity;
 	char version[17];
+	/* Routing (policy_routes.c): */
+	struct policy_vec pools;   /* const struct policy_pool * */
+	struct policy_vec regions; /* const struct policy_region * */
+	struct policy_vec routes;  /* const struct policy_route *, evaluation order */
+	struct geoip *geoip;
+	unsigned extra_refs; /* references beyond the creator's (policy_ref) */
 };
 
 /* Release every arena chunk, zeroing it first (keys live there). */
 void policy_arena_free(struct policy *p);
+
+/* Release what the routing part holds outside the arena (policy_routes.c). */
+void policy_routes_free(struct policy *p);
 
 #endif

@@ -40,6 +40,7 @@ struct bs_session {
 	bool awaiting;
 	struct op_record ops[SESSION_MAX_OPS];
 	size_t n_ops;
+	const struct targets_provider *provider; /* generated credentials; may be NULL */
 };
 
 static const char *const state_names[] = {
@@ -84,6 +85,11 @@ int bs_session_new(const struct bs_client *client, const struct policy *pol,
 	return 0;
 }
 
+void bs_session_set_provider(struct bs_session *s, const struct targets_provider *p)
+{
+	s->provider = p;
+}
+
 void bs_session_fail(struct bs_session *s, const char *reason, uint64_t now_ms)
 {
 	if (s->state == BS_DONE || s->state == BS_FAILED)
@@ -112,7 +118,8 @@ static enum bs_state state_for(enum plan_op op)
 /* Build the plan from what Discover told us (d may be NULL). */
 static void session_plan(struct bs_session *s, const struct discover_result *d, uint64_t now)
 {
-	struct targets_query q = {s->pol, s->dev, &s->client, d ? d->version : LWM2M_V1_0};
+	struct targets_query q = {s->pol, s->dev, &s->client, d ? d->version : LWM2M_V1_0,
+				  d != NULL, s->provider};
 	struct plan_input in = {
 		.settings = policy_settings(s->pol),
 		.targets = s->targets,

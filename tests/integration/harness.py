@@ -44,6 +44,7 @@ class Lwbsd:
         with open(os.path.join(self.policy_dir, "10-test.yaml"), "w") as f:
             f.write(rest)
         for name, data in (files or {}).items():
+            os.makedirs(os.path.dirname(os.path.join(self.dir, name)), exist_ok=True)
             with open(os.path.join(self.dir, name), "wb" if isinstance(data, bytes) else "w") as f:
                 f.write(data)
         self.log_path = os.path.join(self.dir, "lwbsd.log")

@@ -525,7 +525,7 @@ START_TEST(every_error_is_reported)
 	expect_error("x.yaml", 13, 12, "'tags' in device 'a' must be a non-empty string");
 	expect_error("x.yaml", 14, 1,
 	             "unknown section 'extra' (known sections: lwbsd, servers, "
-	             "devices)");
+	             "devices, pools, regions, routes)");
 	ck_assert_uint_eq(diags.n_errors, 10);
 }
 END_TEST
@@ -873,6 +873,40 @@ START_TEST(hundred_thousand_devices)
 }
 END_TEST
 
+
+/* Issue 4: certificate bootstrap entries, lwbsd's PKI keys, generated server credentials. */
+START_TEST(certificate_keys_are_checked)
+{
+	write_file("p.yaml",
+	           "lwbsd:\n"
+	           "  revoked: [\"serial:01:02\", \"md5:00\"]\n"
+	           "  key: k.pem\n"
+	           "servers:\n"
+	           "  - {id: gen, uri: \"coaps://h\", short_server_id: 1, security: psk,\n"
+	           "     credentials: generated-psk}\n"
+	           "  - {id: der, uri: \"coaps://h\", short_server_id: 2, security: psk,\n"
+	           "     credentials: derived-psk, master_secret_hex: \"0011\"}\n"
+	           "  - {id: bad, uri: \"coap://h\", short_server_id: 3, security: nosec,\n"
+	           "     credentials: rpk}\n"
+	           "devices:\n"
+	           "  - endpoint: a\n"
+	           "    bootstrap: {certificate: {match: cm}}\n"
+	           "    servers: [gen]\n"
+	           "  - endpoint: b\n"
+	           "    bootstrap: {certificate: {fingerprint_sha256: \"ab\"}, nosec: true}\n"
+	           "    servers: [gen]\n",
+	           0644);
+	ck_assert_int_lt(load("p.yaml"), 0);
+	expect_error("p.yaml", 2, 29, "revoked entry 'md5:00' must be 'serial:HEX'");
+	expect_error("p.yaml", 3, 8, "k.pem' of lwbsd settings cannot be read");
+	expect_error("p.yaml", 5, 5, "server 'gen': generated credentials must reach the server");
+	expect_error("p.yaml", 7, 5, "server 'der' derives PSKs: give 'master_secret_hex'");
+	expect_error("p.yaml", 9, 5, "server 'bad': credentials rpk need security rpk");
+	expect_error("p.yaml", 13, 38, "not 'cm' (did you mean 'cn'?)");
+	expect_error("p.yaml", 16, 51, "must be the 64 hex digits of the certificate's SHA-256");
+}
+END_TEST
+
 Suite *unit_suite(void);
 Suite *unit_suite(void)
 {
@@ -905,6 +939,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, version_follows_content);
 	tcase_add_test(tc, shipped_example_loads);
 	tcase_add_test(tc, relative_paths_follow_the_file);
+	tcase_add_test(tc, certificate_keys_are_checked);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(big, setup, teardown);
 	tcase_set_timeout(big, 120);

@@ -146,12 +146,50 @@ START_TEST(anjay_bootstrap_account_at_0_1_is_never_written)
 			      "</1/0>;ssid=1,</3/0>");
 
 	ck_assert_int_eq(p.format, LWM2M_FMT_SENML_CBOR);
-	ck_assert_uint_eq(p.n, 7);
+	/* Two servers: /0, /1 and an Access Control /2 instance each. */
+	ck_assert_uint_eq(p.n, 9);
 	assert_cmd(&p, 2, PLAN_WRITE, 2, 0, 0);
 	assert_cmd(&p, 3, PLAN_WRITE, 2, 1, 0);
-	assert_cmd(&p, 4, PLAN_WRITE, 2, 0, 2);
-	assert_cmd(&p, 5, PLAN_WRITE, 2, 1, 1);
-	ck_assert_str_eq(p.cmds[4].server_id, "dm-nosec");
+	assert_cmd(&p, 4, PLAN_WRITE, 2, 2, 0);
+	assert_cmd(&p, 5, PLAN_WRITE, 2, 0, 2);
+	assert_cmd(&p, 6, PLAN_WRITE, 2, 1, 1);
+	assert_cmd(&p, 7, PLAN_WRITE, 2, 2, 1);
+	ck_assert_str_eq(p.cmds[5].server_id, "dm-nosec");
+	ck_assert_str_eq(p.cmds[7].server_id, "dm-nosec");
+	plan_free(&p);
+}
+END_TEST
+
+/* Core TS 1.2 Appendix E.3: the ACL grants a server R|W|E on its own /1 instance, and it owns it. */
+START_TEST(several_servers_get_access_control_instances)
+{
+	struct plan p = build(2, 0, "</>;lwm2m=1.1,</0/0>,</2/0>");
+	struct lwm2m_path target = {2, {2, 1}};
+	struct lwm2m_records r = {0};
+	struct lwm2m_value v;
+	const struct lwm2m_record *acl = NULL;
+
+	assert_cmd(&p, 7, PLAN_WRITE, 2, 2, 2); /* /2/0 exists and survives the Deletes */
+	target.ids[1] = 2;
+	ck_assert_int_eq(codec_decode(LWM2M_FMT_TLV, &target, p.cmds[7].payload.data,
+				      p.cmds[7].payload.len, &r), 0);
+	ck_assert_int_eq(codec_value_as(&find(&r, 0)->value, LWM2M_TYPE_INTEGER, &v), 0);
+	ck_assert_int_eq(v.v.i, 1); /* object: Server */
+	ck_assert_int_eq(codec_value_as(&find(&r, 1)->value, LWM2M_TYPE_INTEGER, &v), 0);
+	ck_assert_int_eq(v.v.i, 1); /* its /1 instance */
+	ck_assert_int_eq(codec_value_as(&find(&r, 3)->value, LWM2M_TYPE_INTEGER, &v), 0);
+	ck_assert_int_eq(v.v.i, 102); /* owner: its Short Server ID */
+	acl = find(&r, 2);
+	ck_assert_ptr_nonnull(acl);
+	ck_assert_int_eq(acl->path.depth, 4);
+	ck_assert_int_eq(acl->path.ids[3], 102); /* ACL keyed by Short Server ID */
+	ck_assert_int_eq(codec_value_as(&acl->value, LWM2M_TYPE_INTEGER, &v), 0);
+	ck_assert_int_eq(v.v.i, 7); /* read | write | execute, no delete */
+	codec_records_free(&r);
+	plan_free(&p);
+	p = build(1, 0, NULL); /* one server: no ACL */
+	for (size_t i = 0; i < p.n; i++)
+		ck_assert(p.cmds[i].op != PLAN_WRITE || p.cmds[i].path.ids[0] != 2);
 	plan_free(&p);
 }
 END_TEST
@@ -223,6 +261,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, security_write_carries_what_clients_validate);
 	tcase_add_test(tc, server_write_has_ssid_lifetime_storing_binding);
 	tcase_add_test(tc, anjay_bootstrap_account_at_0_1_is_never_written);
+	tcase_add_test(tc, several_servers_get_access_control_instances);
 	tcase_add_test(tc, wakaama_bootstrap_account_at_0_0_is_never_written);
 	tcase_add_test(tc, explicit_delete_of_bootstrap_account_is_dropped);
 	tcase_add_test(tc, format_follows_version_and_pct);

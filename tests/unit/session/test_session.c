@@ -8,6 +8,8 @@
 #include "conf/conf.h"
 #include "session/admit.h"
 #include "session/session.h"
+#include "session/targets.h"
+#include "policy/policy.h"
 
 #define C(c, d) ((uint8_t)(((c) << 5) | (d)))
 
@@ -252,6 +254,92 @@ START_TEST(refusal_audit_has_reason_and_no_operations)
 }
 END_TEST
 
+
+/* Issue 4: a server with generated credentials takes them from the injected provider. */
+static const char *gen_yaml =
+	"lwbsd: {discover: false}\n"
+	"servers:\n"
+	"  - {id: gen, uri: \"coaps://127.0.0.1:5784\", short_server_id: 9, security: psk,\n"
+	"     credentials: generated-psk, credentials_export: /nonexistent/x.jsonl}\n"
+	"devices:\n"
+	"  - endpoint: dev-g\n"
+	"    bootstrap: {nosec: true}\n"
+	"    servers: [gen]\n";
+
+static int fake_calls;
+static char fake_ep[32];
+
+static int fake_provide(void *arg, const struct policy_server *srv, const char *ep,
+			struct plan_creds *out, const char **reason)
+{
+	(void)arg;
+	fake_calls++;
+	snprintf(fake_ep, sizeof(fake_ep), "%s", ep);
+	if (strcmp(srv->id, "gen") != 0) {
+		*reason = "wrong server";
+		return -EINVAL;
+	}
+	out->identity = (const uint8_t *)"FAKE-ID";
+	out->identity_len = 7;
+	out->secret = (const uint8_t *)"FAKE-SECRET-0123";
+	out->secret_len = 16;
+	return 0;
+}
+
+static struct policy *load_yaml(const char *yaml)
+{
+	char d[] = "/tmp/lwbs-gen-XXXXXX", path[64];
+	struct conf_diags diags = CONF_DIAGS_INIT;
+	struct policy *p = NULL;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(d));
+	snprintf(path, sizeof(path), "%s/p.yaml", d);
+	f = fopen(path, "w");
+	fputs(yaml, f);
+	fclose(f);
+	if (conf_load(path, &p, &diags) < 0)
+		conf_diags_print(&diags, stderr);
+	conf_diags_free(&diags);
+	unlink(path);
+	rmdir(d);
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+START_TEST(generated_credentials_come_from_the_provider)
+{
+	struct policy *gp = load_yaml(gen_yaml);
+	const struct targets_provider prov = {fake_provide, NULL};
+	struct bs_client c = {.auth = BS_AUTH_NOSEC, .endpoint = "dev-g"};
+	const struct policy_device *dev = policy_device_by_endpoint(gp, "dev-g");
+	const struct plan_cmd *cmd;
+	struct bs_session *s;
+	bool wrote = false;
+
+	ck_assert_int_eq(bs_session_new(&c, gp, dev, 0, &s), 0);
+	bs_session_set_provider(s, &prov);
+	while ((cmd = bs_session_next(s)) != NULL) {
+		if (cmd->op == PLAN_WRITE && cmd->path.ids[0] == 0)
+			wrote = memmem(cmd->payload.data, cmd->payload.len, "FAKE-ID", 7) &&
+				memmem(cmd->payload.data, cmd->payload.len, "FAKE-SECRET-0123", 16);
+		bs_session_response(s, cmd->op == PLAN_DELETE ? C(2, 2) : C(2, 4), -1, NULL, 0, 1);
+	}
+	ck_assert(wrote);
+	ck_assert_int_eq(fake_calls, 1);
+	ck_assert_str_eq(fake_ep, "dev-g");
+	ck_assert_int_eq(bs_session_state(s), BS_DONE);
+	bs_session_free(s);
+	/* Without a provider the session fails before any write, with a reason. */
+	ck_assert_int_eq(bs_session_new(&c, gp, dev, 0, &s), 0);
+	ck_assert_ptr_null(bs_session_next(s));
+	ck_assert_int_eq(bs_session_state(s), BS_FAILED);
+	ck_assert_ptr_nonnull(strstr(bs_session_reason(s), "generated credentials"));
+	bs_session_free(s);
+	policy_free(gp);
+}
+END_TEST
+
 Suite *unit_suite(void);
 Suite *unit_suite(void)
 {
@@ -266,6 +354,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, admission_binds_identity_to_endpoint);
 	tcase_add_test(tc, nosec_only_where_the_policy_says_so);
 	tcase_add_test(tc, refusal_audit_has_reason_and_no_operations);
+	tcase_add_test(tc, generated_credentials_come_from_the_provider);
 	suite_add_tcase(s, tc);
 	return s;
 }

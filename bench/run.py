@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""lwbs benchmark harness: lwbsd and `lwbs bench` on loopback, the client
+pinned to one core and lwbsd to another where there are two, and a markdown
+table of bootstraps/s, lwbsd CPU time per bootstrap (user+sys from
+/proc/<pid>/stat, the kernel's accounting) and lwbsd peak RSS (VmHWM), per
+security mode; the bare-DTLS-handshake ceiling (bench/dtls_ceiling.c);
+and, with --scale, the scale figures: a 1,000,000-device policy's load time
+and memory, lwbsd's memory with clients stalled mid-session, and memory
+after many bootstraps against after the first thousand.
+
+Not part of `meson test`. Numbers depend on the machine: say which.
+
+usage: bench/run.py [--build DIR] [--out FILE] [-n N] [--scale]
+                    [--stall N] [--growth N] [--devices N]
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEY = "000102030405060708090a0b0c0d0e0f"
+TICK = os.sysconf("SC_CLK_TCK")
+
+SERVERS = """servers:
+  - id: dm
+    uri: coap://127.0.0.1:5783
+    short_server_id: 101
+    lifetime: 300
+    binding: U
+    notification_storing: true
+    security: nosec
+"""
+DEVICES = f"""devices:
+  - endpoint_pattern: "bench-*"
+    bootstrap: {{nosec: true}}
+    servers: [dm]
+  - endpoint_pattern: "psk-*"
+    bootstrap:
+      psk: {{identity: fleet, key_hex: "{KEY}"}}
+    servers: [dm]
+"""
+
+
+def build(bdir):
+    if os.path.exists(os.path.join(bdir, "build.ninja")):
+        subprocess.run(["ninja", "-C", bdir], check=True, stdout=subprocess.DEVNULL)
+        return
+    subprocess.run(["meson", "setup", bdir, ROOT, "-Dbuildtype=release"], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["ninja", "-C", bdir], check=True, stdout=subprocess.DEVNULL)
+
+
+def pin(core):
+    """taskset prefix for one core, or nothing on a one-CPU machine."""
+    if shutil.which("taskset") and len(os.sched_getaffinity(0)) >= 2:
+        return ["taskset", "-c", str(core)]
+    return []
+
+
+def free_ports():
+    import socket
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def proc_status(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])  # kB
+    return 0
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+class Server:
+    """lwbsd with one worker, pinned, stderr to a log file."""
+
+    def __init__(self, bdir, settings="", policy_dir=None):
+        self.dir = tempfile.mkdtemp(prefix="lwbs-bench-")
+        self.coap, self.coaps = free_ports()
+        if policy_dir is None:
+            policy_dir = os.path.join(self.dir, "policy")
+            os.mkdir(policy_dir)
+            with open(os.path.join(policy_dir, "00.yaml"), "w") as f:
+                f.write(f"lwbsd:\n  listen: [127.0.0.1]\n  coap_port: {self.coap}\n"
+                        f"  coaps_port: {self.coaps}\n  workers: 1\n"
+                        f"  audit_log: {self.dir}/audit.jsonl\n{settings}"
+                        + SERVERS + DEVICES)
+        self.log = open(os.path.join(self.dir, "lwbsd.log"), "w")
+        self.proc = subprocess.Popen(pin(1) + [os.path.join(bdir, "src/cmd/lwbsd"),
+                                               "-c", policy_dir],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while "started" not in open(self.log.name).read():
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("lwbsd did not start: " + open(self.log.name).read())
+            time.sleep(0.05)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def bench(bdir, args, core=0):
+    p = subprocess.run(pin(core) + [os.path.join(bdir, "src/cmd/lwbs"), "bench", "--json",
+                                    "--quiet", *args],
+                       capture_output=True, text=True)
+    if not p.stdout.strip():
+        raise RuntimeError("lwbs bench failed: " + p.stderr)
+    return json.loads(p.stdout)
+
+
+MODES = [
+    ("NoSec", lambda s: ["-s", f"coap://127.0.0.1:{s.coap}"]),
+    ("PSK, DTLS 1.2 TLS_PSK_WITH_AES_128_CCM_8",
+     lambda s: ["-s", f"coaps://127.0.0.1:{s.coaps}", "--endpoint-prefix", "psk-",
+                "--psk-identity-prefix", "fleet", "--psk-shared", "--psk-key", KEY,
+                "--ciphers", "PSK-AES128-CCM-8"]),
+    ("PSK, DTLS 1.3 (libcoap's default offer)",
+     lambda s: ["-s", f"coaps://127.0.0.1:{s.coaps}", "--endpoint-prefix", "psk-",
+                "--psk-identity-prefix", "fleet", "--psk-shared", "--psk-key", KEY]),
+]
+
+
+def run_mode(bdir, name, args_of, n, conc):
+    srv = Server(bdir)
+    try:
+        bench(bdir, args_of(srv) + ["-n", "200", "-c", "20"])  # warm-up
+        cpu0 = cpu_seconds(srv.proc.pid)
+        s = bench(bdir, args_of(srv) + ["-n", str(n), "-c", str(conc)])
+        cpu = cpu_seconds(srv.proc.pid) - cpu0
+        hwm = proc_status(srv.proc.pid, "VmHWM")
+    finally:
+        srv.stop()
+    ok = s["succeeded"]
+    return {"mode": name, "succeeded": ok, "failed": s["failed"],
+            "rate": s["bootstraps_per_s"], "p50_ms": s["latency_us"]["p50"] / 1e3,
+            "p99_ms": s["latency_us"]["p99"] / 1e3,
+            "cpu_us": cpu / ok * 1e6 if ok else 0.0, "hwm_mib": hwm / 1024}
+
+
+def ceiling(bdir):
+    p = subprocess.run(pin(1) + [os.path.join(bdir, "bench/dtls_ceiling"), "5000"],
+                       capture_output=True, text=True, check=True)
+    return json.loads(p.stdout)
+
+
+def policy_load(bdir, devices):
+    d = tempfile.mkdtemp(prefix="lwbs-1m-")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench/gen_policy.py"), d,
+                    "--devices", str(devices)], check=True)
+    t0 = time.time()
+    p = subprocess.Popen([os.path.join(bdir, "src/cmd/lwbsd"), "-n", "-c", d],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    secs = time.time() - t0
+    shutil.rmtree(d, ignore_errors=True)
+    return {"devices": devices, "seconds": secs, "max_rss_mib": ru.ru_maxrss / 1024,
+            "ok": os.waitstatus_to_exitcode(status) == 0}
+
+
+def stalled(bdir, clients):
+    """lwbsd's RSS growth with `clients` NoSec clients stalled after one answer."""
+    srv = Server(bdir, "  session_timeout: 600\n  exchange_timeout: 600\n")
+    per = 15000  # under the usual open-file limit of one bench process
+    hold = 25 + clients // 4000
+    try:
+        base = proc_status(srv.proc.pid, "VmRSS")
+        procs = []
+        for first in range(0, clients, per):
+            n = min(per, clients - first)
+            procs.append(subprocess.Popen(
+                pin(0) + [os.path.join(bdir, "src/cmd/lwbs"), "bench", "--json", "--quiet",
+                          "-s", f"coap://127.0.0.1:{srv.coap}", "-c", str(n), "-n", str(n),
+                          "--first", str(first), "--stall-after", "1",
+                          "--duration", str(hold), "--timeout", str(hold)],
+                stdout=subprocess.PIPE, text=True))
+        time.sleep(hold - 5)
+        rss = proc_status(srv.proc.pid, "VmRSS")
+        held = 0
+        for p in procs:
+            out, _ = p.communicate()
+            held += json.loads(out)["stalled"]
+    finally:
+        srv.stop()
+    return {"clients": clients, "stalled": held, "rss_mib": rss / 1024,
+            "per_session_kib": (rss - base) / max(held, 1)}
+
+
+def growth(bdir, total):
+    srv = Server(bdir)
+    args = ["-s", f"coap://127.0.0.1:{srv.coap}", "-c", "50"]
+    try:
+        bench(bdir, args + ["-n", "1000"])
+        first = proc_status(srv.proc.pid, "VmRSS")
+        s = bench(bdir, args + ["-n", str(total - 1000), "--first", "1000"])
+        after = proc_status(srv.proc.pid, "VmRSS")
+    finally:
+        srv.stop()
+    return {"bootstraps": total, "failed": s["failed"], "rss_first_kib": first,
+            "rss_after_kib": after}
+
+
+def table(results, ceil, scale):
+    out = ["| mode | bootstraps/s | lwbsd CPU µs/bootstrap | lwbsd peak RSS MiB | "
+           "p50 ms | p99 ms | failed |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        out.append(f"| {r['mode']} | {r['rate']:.0f} | {r['cpu_us']:.0f} | {r['hwm_mib']:.1f}"
+                   f" | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['failed']} |")
+    out.append("| ECDHE-ECDSA P-256 certificates | not measured: `lwbs bench` has no "
+               "certificate mode yet | | | | | |")
+    psk = next(r for r in results if "CCM_8" in r["mode"])
+    out += ["", f"Ceiling (bench/dtls_ceiling, bare DTLS 1.2 PSK-AES128-CCM-8 handshakes, "
+            f"same wolfSSL, no CoAP): {ceil['server_cpu_us_per_handshake']:.0f} µs server CPU "
+            f"per handshake = {ceil['server_handshakes_per_cpu_s']:.0f} handshakes per "
+            f"CPU-second. lwbsd PSK: {psk['cpu_us']:.0f} µs per bootstrap = "
+            f"{100 * ceil['server_cpu_us_per_handshake'] / psk['cpu_us']:.0f} % of the "
+            "ceiling (per core)."]
+    if scale:
+        pl, st, gr = scale
+        out += ["", "| scale figure | measured |", "|---|---|",
+                f"| load a {pl['devices']:,}-device PSK policy (`lwbsd -n`) | "
+                f"{pl['seconds']:.1f} s, peak RSS {pl['max_rss_mib']:.0f} MiB |"]
+        for s in st:
+            out.append(f"| {s['clients']:,} clients stalled mid-session | lwbsd RSS "
+                       f"{s['rss_mib']:.0f} MiB, {s['per_session_kib']:.1f} KiB per session "
+                       f"({s['stalled']:,} held) |")
+        out.append(f"| RSS after 1,000 vs {gr['bootstraps']:,} NoSec bootstraps | "
+                   f"{gr['rss_first_kib'] / 1024:.1f} MiB vs {gr['rss_after_kib'] / 1024:.1f}"
+                   f" MiB ({gr['failed']} failed) |")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", default="/tmp/lwbs-bench-build")
+    ap.add_argument("--out", default="bench-results.md")
+    ap.add_argument("-n", type=int, default=20000, help="bootstraps per mode")
+    ap.add_argument("-c", type=int, default=50, help="concurrency")
+    ap.add_argument("--scale", action="store_true")
+    ap.add_argument("--devices", type=int, default=1000000)
+    ap.add_argument("--stall", type=int, action="append",
+                    help="stalled clients (repeatable; default 10000)")
+    ap.add_argument("--growth", type=int, default=100000)
+    a = ap.parse_args()
+    build(a.build)
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    results = [run_mode(a.build, name, f, a.n, a.c) for name, f in MODES]
+    ceil = ceiling(a.build)
+    scale = None
+    if a.scale:
+        scale = (policy_load(a.build, a.devices),
+                 [stalled(a.build, n) for n in (a.stall or [10000])],
+                 growth(a.build, a.growth))
+    text = (f"Machine: {os.cpu_count()} CPUs ({platform()}); client pinned to CPU 0, "
+            "lwbsd (1 worker) to CPU 1.\n\n" + table(results, ceil, scale))
+    with open(a.out, "w") as f:
+        f.write(text)
+    print(text)
+
+
+def platform():
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"model name\s*:\s*(.*)", f.read())
+            return m.group(1) if m else "unknown CPU"
+    except OSError:
+        return "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()

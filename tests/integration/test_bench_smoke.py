@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""`lwbs bench` against lwbsd, a few hundred bootstraps: NoSec and PSK with
+a mix of LwM2M versions and formats must all succeed, every bootstrap is
+audited once, and the JSON summary has the fields scripts read
+(docs/lwbs-bench.md). A smoke test: it never looks at a timing."""
+import json
+import subprocess
+
+from harness import LWBS, Lwbsd, Tap
+
+KEY = "000102030405060708090a0b0c0d0e0f"
+
+POLICY = f"""
+servers:
+  - id: dm
+    uri: coap://127.0.0.1:5783
+    short_server_id: 101
+    lifetime: 300
+    binding: U
+    notification_storing: true
+    security: nosec
+devices:
+  - endpoint_pattern: "bench-*"
+    bootstrap: {{nosec: true}}
+    servers: [dm]
+  - endpoint_pattern: "psk-*"
+    bootstrap:
+      psk: {{identity: fleet, key_hex: "{KEY}"}}
+    servers: [dm]
+"""
+
+MIX = "1.0,1.0:tlv,1.1,1.1:senml-json,1.1:senml-cbor,1.2:lwm2m-cbor"
+
+
+def bench(*args):
+    p = subprocess.run([LWBS, "bench", "--json", "--quiet", "--timeout", "20", *args],
+                       capture_output=True, text=True, timeout=120)
+    lines = [l for l in p.stdout.splitlines() if l.strip()]
+    assert len(lines) == 1, (p.stdout, p.stderr)
+    return p.returncode, json.loads(lines[0]), p.stderr
+
+
+def check_summary(s, n):
+    assert s["started"] == n and s["succeeded"] == n and s["failed"] == 0, s
+    assert s["failures"] == [] and s["stalled"] == 0, s
+    lat = s["latency_us"]
+    assert lat["samples"] == n, s
+    assert 0 < lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"], s
+    assert s["bootstraps_per_s"] > 0 and s["elapsed_s"] > 0, s
+
+
+def main():
+    t = Tap()
+    srv = Lwbsd(POLICY)
+    coap = f"coap://127.0.0.1:{srv.coap_port}"
+    coaps = f"coaps://127.0.0.1:{srv.coaps_port}"
+
+    def nosec():
+        rc, s, err = bench("-s", coap, "-n", "300", "-c", "30", "--mix", MIX)
+        assert rc == 0, err
+        check_summary(s, 300)
+        eps = [r["endpoint"] for r in srv.wait_audit(300)]
+        assert sorted(eps) == sorted(f"bench-{i}" for i in range(300)), eps
+
+    def psk():
+        rc, s, err = bench("-s", coaps, "-n", "100", "-c", "10", "--endpoint-prefix", "psk-",
+                           "--psk-identity-prefix", "fleet", "--psk-shared", "--psk-key", KEY,
+                           "--mix", "1.1:senml-cbor,1.2")
+        assert rc == 0, err
+        check_summary(s, 100)
+        recs = [r for r in srv.wait_audit(400) if r["endpoint"].startswith("psk-")]
+        assert len(recs) == 100 and all(r["outcome"] == "success" for r in recs), recs
+
+    def failures_by_reason():
+        rc, s, _ = bench("-s", coap, "-n", "20", "--endpoint-prefix", "unknown-")
+        assert rc == 1 and s["succeeded"] == 0 and s["failed"] == 20, s
+        assert [f["count"] for f in s["failures"]] == [20], s
+        assert "Bootstrap-Request answered 4." in s["failures"][0]["reason"], s
+
+    def rate_and_stall():
+        rc, s, _ = bench("-s", coap, "--rate", "200", "--duration", "1", "-c", "50")
+        assert rc == 0 and s["failed"] == 0 and s["succeeded"] == s["started"] > 0, s
+        rc, s, _ = bench("-s", coap, "--stall-after", "1", "-c", "20", "-n", "20",
+                         "--duration", "2")
+        assert rc == 0 and s["stalled"] == 20 and s["failed"] == 0, s
+
+    t.run("NoSec: 300 bootstraps, mixed versions and formats, each audited once", nosec)
+    t.run("PSK (shared identity): 100 bootstraps", psk)
+    t.run("failures are counted by reason and fail the exit status", failures_by_reason)
+    t.run("arrival rate and stall modes", rate_and_stall)
+    srv.stop()
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
