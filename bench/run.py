@@ -158,6 +158,55 @@ def run_mode(bdir, name, args_of, n, conc):
             "cpu_us": cpu / ok * 1e6 if ok else 0.0, "hwm_mib": hwm / 1024}
 
 
+def make_pki(d):
+    """A P-256 CA, lwbsd's certificate and one device's ("bench-cert"), with openssl."""
+    os.makedirs(os.path.join(d, "policy", "certs"))
+    def sh(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+    sh("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f"{d}/ca.key")
+    sh("req", "-x509", "-new", "-key", f"{d}/ca.key", "-subj", "/CN=bench CA", "-days", "7",
+       "-addext", "basicConstraints=critical,CA:TRUE", "-out", f"{d}/policy/certs/ca.pem")
+    for n in ("server", "bench-cert"):
+        sh("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f"{d}/{n}.key")
+        sh("req", "-new", "-key", f"{d}/{n}.key", "-subj", f"/CN={n}", "-out", f"{d}/{n}.csr")
+        with open(f"{d}/{n}.ext", "w") as f:
+            f.write(f"basicConstraints=CA:FALSE\nsubjectAltName=DNS:{n}\n")
+        sh("x509", "-req", "-in", f"{d}/{n}.csr", "-CA", f"{d}/policy/certs/ca.pem", "-CAkey",
+           f"{d}/ca.key", "-CAcreateserial", "-CAserial", f"{d}/ca.srl", "-days", "7",
+           "-extfile", f"{d}/{n}.ext", "-out", f"{d}/{n}.pem")
+
+
+def run_cert(bdir, n):
+    """ECDHE-ECDSA P-256 with one device certificate: one bootstrap at a time
+    (a second session of the same device would supersede the first)."""
+    d = tempfile.mkdtemp(prefix="lwbs-bench-pki-")
+    make_pki(d)
+    coap, coaps = free_ports()
+    with open(f"{d}/policy/00.yaml", "w") as f:
+        f.write(f"lwbsd:\n  listen: [127.0.0.1]\n  coap_port: {coap}\n  coaps_port: {coaps}\n"
+                f"  workers: 1\n  certificate: {d}/server.pem\n  key: {d}/server.key\n"
+                + SERVERS + "devices:\n  - endpoint: bench-cert\n"
+                "    bootstrap: {certificate: {match: cn}}\n    servers: [dm]\n")
+    srv = Server(bdir, policy_dir=f"{d}/policy")
+    args = ["-s", f"coaps://127.0.0.1:{coaps}", "--no-ep", "--cert", f"{d}/bench-cert.pem",
+            "--key", f"{d}/bench-cert.key", "--ca", f"{d}/policy/certs/ca.pem",
+            "--ciphers", "ECDHE-ECDSA-AES128-CCM-8", "-c", "1"]
+    try:
+        bench(bdir, args + ["-n", "20"])
+        cpu0 = cpu_seconds(srv.proc.pid)
+        s = bench(bdir, args + ["-n", str(n)])
+        cpu = cpu_seconds(srv.proc.pid) - cpu0
+        hwm = proc_status(srv.proc.pid, "VmHWM")
+    finally:
+        srv.stop()
+        shutil.rmtree(d, ignore_errors=True)
+    ok = s["succeeded"]
+    return {"mode": "DTLS 1.2 ECDHE-ECDSA-AES128-CCM-8, P-256 certificates (1 in flight)",
+            "succeeded": ok, "failed": s["failed"], "rate": s["bootstraps_per_s"],
+            "p50_ms": s["latency_us"]["p50"] / 1e3, "p99_ms": s["latency_us"]["p99"] / 1e3,
+            "cpu_us": cpu / ok * 1e6 if ok else 0.0, "hwm_mib": hwm / 1024}
+
+
 def ceiling(bdir):
     p = subprocess.run(pin(1) + [os.path.join(bdir, "bench/dtls_ceiling"), "5000"],
                        capture_output=True, text=True, check=True)
@@ -179,10 +228,12 @@ def policy_load(bdir, devices):
 
 
 def stalled(bdir, clients):
-    """lwbsd's RSS growth with `clients` NoSec clients stalled after one answer."""
+    """lwbsd's RSS growth with `clients` NoSec clients stalled after one answer,
+    per session lwbsd admitted (its log says how many)."""
     srv = Server(bdir, "  session_timeout: 600\n  exchange_timeout: 600\n")
-    per = 15000  # under the usual open-file limit of one bench process
-    hold = 25 + clients // 4000
+    # One source address gives ~28,000 ephemeral ports toward one server port.
+    per = 10000
+    hold = 30 + clients // 1000
     try:
         base = proc_status(srv.proc.pid, "VmRSS")
         procs = []
@@ -196,14 +247,16 @@ def stalled(bdir, clients):
                 stdout=subprocess.PIPE, text=True))
         time.sleep(hold - 5)
         rss = proc_status(srv.proc.pid, "VmRSS")
+        with open(srv.log.name) as f:
+            admitted = f.read().count(" admitted (")
         held = 0
         for p in procs:
             out, _ = p.communicate()
             held += json.loads(out)["stalled"]
     finally:
         srv.stop()
-    return {"clients": clients, "stalled": held, "rss_mib": rss / 1024,
-            "per_session_kib": (rss - base) / max(held, 1)}
+    return {"clients": clients, "stalled": held, "admitted": admitted, "rss_mib": rss / 1024,
+            "per_session_kib": (rss - base) / max(admitted, 1)}
 
 
 def growth(bdir, total):
@@ -226,8 +279,6 @@ def table(results, ceil, scale):
     for r in results:
         out.append(f"| {r['mode']} | {r['rate']:.0f} | {r['cpu_us']:.0f} | {r['hwm_mib']:.1f}"
                    f" | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['failed']} |")
-    out.append("| ECDHE-ECDSA P-256 certificates | not measured: `lwbs bench` has no "
-               "certificate mode yet | | | | | |")
     psk = next(r for r in results if "CCM_8" in r["mode"])
     out += ["", f"Ceiling (bench/dtls_ceiling, bare DTLS 1.2 PSK-AES128-CCM-8 handshakes, "
             f"same wolfSSL, no CoAP): {ceil['server_cpu_us_per_handshake']:.0f} µs server CPU "
@@ -243,7 +294,8 @@ def table(results, ceil, scale):
         for s in st:
             out.append(f"| {s['clients']:,} clients stalled mid-session | lwbsd RSS "
                        f"{s['rss_mib']:.0f} MiB, {s['per_session_kib']:.1f} KiB per session "
-                       f"({s['stalled']:,} held) |")
+                       f"({s['admitted']:,} sessions admitted, {s['stalled']:,} clients "
+                       "stalled) |")
         out.append(f"| RSS after 1,000 vs {gr['bootstraps']:,} NoSec bootstraps | "
                    f"{gr['rss_first_kib'] / 1024:.1f} MiB vs {gr['rss_after_kib'] / 1024:.1f}"
                    f" MiB ({gr['failed']} failed) |")
@@ -266,6 +318,7 @@ def main():
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     results = [run_mode(a.build, name, f, a.n, a.c) for name, f in MODES]
+    results.append(run_cert(a.build, max(a.n // 20, 200)))
     ceil = ceiling(a.build)
     scale = None
     if a.scale:

@@ -23,7 +23,10 @@ WOLFSSL_FLAGS=(--enable-static --disable-shared --enable-dtls --enable-dtls13
 	--enable-opensslextra --enable-alpn --enable-sni
 	--enable-context-extra-user-data --enable-certgen --enable-certreq
 	--enable-certext --enable-keygen --disable-examples --disable-crypttests
-	--disable-benchmark)
+	--disable-benchmark
+	# SP math with x86-64 assembly: P-256 ECDHE 8x, ECDSA sign 20x, verify 6x
+	# faster than the generic code (README.md, Performance).
+	--enable-sp --enable-sp-asm)
 WOLFSSL_CFLAGS="-O2 -fPIC -DWOLFSSL_STATIC_PSK -DDTLS_CID_MAX_SIZE=8"
 LIBCOAP_FLAGS=(--with-wolfssl --enable-dtls --enable-static --disable-shared
 	--disable-doxygen --disable-manpages --disable-documentation

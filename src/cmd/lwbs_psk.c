@@ -59,7 +59,15 @@ static int psk_new(const struct ident_args *a, const struct policy *pol)
 	struct buf text = BUF_INIT;
 	int rc;
 
-	if (psk_mint(id, key) < 0) {
+	/*
+	 * An identity starting with '-' would read as an option in `lwbs psk
+	 * show ID` and confuse shells and scripts: draw again (1 in 64; costs
+	 * under 0.03 bits of the 128).
+	 */
+	do
+		rc = psk_mint(id, key);
+	while (rc == 0 && id[0] == '-');
+	if (rc < 0) {
 		fprintf(stderr, "lwbs psk: the random number generator failed; try again\n");
 		return 1;
 	}

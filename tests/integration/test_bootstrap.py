@@ -16,7 +16,9 @@ KEY_DM = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
 
 POLICY = f"""
 lwbsd:
-  exchange_timeout: 4
+  # Long enough for a request queued behind a cancelled one (CoAP NSTART = 1,
+  # RFC 7252 §4.7) to go out and be answered under ASan; short for the stall test.
+  exchange_timeout: 8
 servers:
   - id: dm-plain
     uri: coap://127.0.0.1:5783
@@ -190,7 +192,7 @@ def main():
     t.run("client answering 4.00 to a Write: session ends, no Finish", write_refused)
 
     def stalled():
-        rc, out, _ = client(srv, "-e", "open-stall", "--stall-after", "2", timeout=10)
+        rc, out, _ = client(srv, "-e", "open-stall", "--stall-after", "2", timeout=14)
         assert rc == 1, out
         rec = audit_for(srv, "open-stall")[-1]
         assert rec["outcome"] == "failure" and "no response to" in rec["reason"], rec

@@ -86,7 +86,8 @@ def main():
     def psk_new():
         p = lwbs("psk", "new", "--policy", pol, "--endpoint", "dev-77")
         f = fields(p.stdout)
-        assert re.fullmatch(r"[A-Za-z0-9_-]{22}", f["identity"]), f
+        # base64url, never starting with '-' (it would read as an option)
+        assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]{21}", f["identity"]), f
         assert re.fullmatch(r"[0-9a-f]{64}", f["key_hex"]), f
         assert mode(f["file"]) == 0o600, oct(mode(f["file"]))
         listed = lwbs("psk", "list", "--policy", pol).stdout
@@ -118,6 +119,14 @@ def main():
             if rel != "10-test.yaml":
                 files["policies/" + rel] = open(os.path.join(root, n), "rb").read()
     srv = Lwbsd(settings + SERVERS, files=files)
+    try:
+        served(t, srv, made)
+    finally:
+        if srv.proc.poll() is None:  # a failure above must not leave lwbsd running
+            srv.proc.kill()
+
+
+def served(t, srv, made):
 
     def url():
         u = lwbs("bootstrap-url", "--policy", srv.policy_dir).stdout.strip()

@@ -77,11 +77,17 @@ def uris(report):
     return [s["server_uri"] for s in report["security"] if not s.get("bootstrap_server")]
 
 
-def audit_for(srv, ep, n_before):
-    recs = srv.wait_audit(n_before + 1)
-    rec = [r for r in recs[n_before:] if r["endpoint"] == ep]
-    assert rec, recs
-    return rec[-1]
+def audit_for(srv, ep, n_before, timeout=15):
+    """The last audit record of ep written after the first n_before records.
+    A client exits once it has sent its answer to Finish: lwbsd audits a moment later."""
+    deadline = time.time() + timeout
+    while True:
+        recs = srv.audit_records()
+        rec = [r for r in recs[n_before:] if r["endpoint"] == ep]
+        if rec:
+            return rec[-1]
+        assert time.time() < deadline, recs
+        time.sleep(0.05)
 
 
 def route_cli(policy_dir, ep, *extra):

@@ -139,6 +139,14 @@ def client(srv, name, *args, timeout=10):
 def main():
     files, certs = write_pki()
     srv = Lwbsd(policy(certs), files=files)
+    try:
+        checks(srv, certs)
+    finally:
+        if srv.proc.poll() is None:  # a failure above must not leave lwbsd running
+            srv.proc.kill()
+
+
+def checks(srv, certs):
     t = Tap()
     n_audit = [0]
 
@@ -191,6 +199,26 @@ def main():
     t.run("expired certificate fails the handshake", refused("expired", "dev-x509", None))
     t.run("not-yet-valid certificate fails the handshake", refused("future", "dev-x509", None))
     t.run("P-224 key (below 255 bits) is refused", refused("p224", "dev-x509", None))
+
+    def ecdhe_curve(curve, agreed):
+        def check():
+            keys = os.path.join(srv.dir, "keys")
+            try:
+                p = subprocess.run(
+                    ["openssl", "s_client", "-dtls1_2", "-cipher",
+                     "ECDHE-ECDSA-AES128-CCM8:@SECLEVEL=0", "-curves", curve,
+                     "-connect", f"127.0.0.1:{srv.coaps_port}", "-cert", f"{keys}/good.pem",
+                     "-key", f"{keys}/good.key", "-CAfile", f"{keys}/ca.pem"],
+                    stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=8)
+                out = p.stdout + p.stderr
+            except subprocess.TimeoutExpired as e:
+                out = (e.stdout or b"").decode() + (e.stderr or b"").decode()
+            ok = "Cipher is ECDHE-ECDSA-AES128-CCM8" in out and "SSL alert" not in out
+            assert ok == agreed, out[-1500:]
+        return check
+    t.run("ECDHE on P-256 with TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 alone is agreed",
+          ecdhe_curve("P-256", True))
+    t.run("ECDHE on P-224 (below 255 bits) is refused", ecdhe_curve("P-224", False))
     t.run("SIGTERM stops lwbsd cleanly", lambda: srv.stop())
     t.done()
 
