@@ -67,8 +67,8 @@ static int wire_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	return len;
 }
 
-static unsigned int client_psk(WOLFSSL *ssl, const char *hint, char *identity,
-                               unsigned int id_max, unsigned char *key, unsigned int key_max)
+static unsigned int client_psk(WOLFSSL *ssl, const char *hint, char *identity, unsigned int id_max,
+                               unsigned char *key, unsigned int key_max)
 {
 	(void)ssl;
 	(void)hint;
@@ -108,8 +108,8 @@ static double cpu_now(void)
 
 static WOLFSSL_CTX *make_ctx(int server)
 {
-	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(server ? wolfDTLSv1_2_server_method()
-	                                          : wolfDTLSv1_2_client_method());
+	WOLFSSL_CTX *ctx =
+	    wolfSSL_CTX_new(server ? wolfDTLSv1_2_server_method() : wolfDTLSv1_2_client_method());
 
 	if (ctx == NULL || wolfSSL_CTX_set_cipher_list(ctx, "PSK-AES128-CCM-8") != WOLFSSL_SUCCESS)
 		return NULL;

@@ -41,15 +41,15 @@ struct bench_options {
 	uint16_t bootstrap_iid;
 	struct bench_profile mix[BENCH_MAX_MIX]; /* taken in turn, by sequence number */
 	size_t n_mix;                            /* >= 1 */
-	unsigned concurrency;   /* sessions in flight (the cap, with rate) */
-	double rate;            /* bootstraps started per second; 0: keep concurrency */
-	unsigned long count;    /* bootstraps to start; 0: no limit (duration_s) */
-	unsigned duration_s;    /* stop starting after this; 0: none (count) */
-	unsigned timeout_s;     /* per bootstrap: not finished by then is a failure */
-	unsigned long first;    /* sequence number of the first client */
-	long stall_after;       /* SIM_OFF, or answer this many requests and stall */
-	bool progress;          /* a progress line on stderr every second */
-	bool json;              /* summary as one JSON object, else text */
+	unsigned concurrency;                    /* sessions in flight (the cap, with rate) */
+	double rate;         /* bootstraps started per second; 0: keep concurrency */
+	unsigned long count; /* bootstraps to start; 0: no limit (duration_s) */
+	unsigned duration_s; /* stop starting after this; 0: none (count) */
+	unsigned timeout_s;  /* per bootstrap: not finished by then is a failure */
+	unsigned long first; /* sequence number of the first client */
+	long stall_after;    /* SIM_OFF, or answer this many requests and stall */
+	bool progress;       /* a progress line on stderr every second */
+	bool json;           /* summary as one JSON object, else text */
 };
 
 /*

@@ -56,8 +56,7 @@ void bench_stats_note(struct bench_stats *st, const struct sim_client *c, uint64
 	note_reason(st, c->reason[0] ? c->reason : "unknown");
 }
 
-void bench_progress(const struct bench_stats *st, uint64_t now_us, size_t in_flight,
-                    size_t stalled)
+void bench_progress(const struct bench_stats *st, uint64_t now_us, size_t in_flight, size_t stalled)
 {
 	double s = (double)(now_us - st->t0_us) / 1e6;
 
@@ -175,8 +174,7 @@ static int report_text(const struct bench_options *opt, const struct bench_stats
 	return rc;
 }
 
-int bench_report(const struct bench_options *opt, struct bench_stats *st, size_t stalled,
-                 FILE *out)
+int bench_report(const struct bench_options *opt, struct bench_stats *st, size_t stalled, FILE *out)
 {
 	struct buf b = BUF_INIT;
 	int rc;

@@ -47,67 +47,68 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"server", required_argument, NULL, 's'},
-	{"endpoint-prefix", required_argument, NULL, OPT_ENDPOINT_PREFIX},
-	{"no-ep", no_argument, NULL, OPT_NO_EP},
-	{"psk-identity-prefix", required_argument, NULL, OPT_PSK_IDENTITY_PREFIX},
-	{"psk-key", required_argument, NULL, OPT_PSK_KEY},
-	{"psk-shared", no_argument, NULL, OPT_PSK_SHARED},
-	{"mix", required_argument, NULL, OPT_MIX},
-	{"bootstrap-iid", required_argument, NULL, OPT_BOOTSTRAP_IID},
-	{"concurrency", required_argument, NULL, 'c'},
-	{"rate", required_argument, NULL, OPT_RATE},
-	{"count", required_argument, NULL, 'n'},
-	{"duration", required_argument, NULL, OPT_DURATION},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"first", required_argument, NULL, OPT_FIRST},
-	{"stall-after", required_argument, NULL, OPT_STALL_AFTER},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"quiet", no_argument, NULL, OPT_QUIET},
-	{"ciphers", required_argument, NULL, OPT_CIPHERS},
-	{"cert", required_argument, NULL, OPT_CERT},
-	{"key", required_argument, NULL, OPT_KEY},
-	{"ca", required_argument, NULL, OPT_CA},
-	{"debug", no_argument, NULL, 'd'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"server", required_argument, NULL, 's'},
+    {"endpoint-prefix", required_argument, NULL, OPT_ENDPOINT_PREFIX},
+    {"no-ep", no_argument, NULL, OPT_NO_EP},
+    {"psk-identity-prefix", required_argument, NULL, OPT_PSK_IDENTITY_PREFIX},
+    {"psk-key", required_argument, NULL, OPT_PSK_KEY},
+    {"psk-shared", no_argument, NULL, OPT_PSK_SHARED},
+    {"mix", required_argument, NULL, OPT_MIX},
+    {"bootstrap-iid", required_argument, NULL, OPT_BOOTSTRAP_IID},
+    {"concurrency", required_argument, NULL, 'c'},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"count", required_argument, NULL, 'n'},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"first", required_argument, NULL, OPT_FIRST},
+    {"stall-after", required_argument, NULL, OPT_STALL_AFTER},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"ciphers", required_argument, NULL, OPT_CIPHERS},
+    {"cert", required_argument, NULL, OPT_CERT},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"ca", required_argument, NULL, OPT_CA},
+    {"debug", no_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
-	        "usage: lwbs bench [-s URI] [-c N | --rate R] [-n COUNT | --duration S] [options]\n"
-	        "Load generator: many simulated LwM2M clients bootstrapping at once against a\n"
-	        "bootstrap server; prints bootstraps/s, latency percentiles and failures by\n"
-	        "reason (see docs/lwbs-bench.md).\n"
-	        "  -s, --server URI            coap://host[:port] or coaps://host[:port]\n"
-	        "                              (default coap://127.0.0.1:5683)\n"
-	        "      --endpoint-prefix P     endpoint names P<number> (default bench-)\n"
-	        "      --no-ep                 send no ep= (the PSK identity names the device)\n"
-	        "      --psk-identity-prefix P coaps: PSK identities P<number>\n"
-	        "      --psk-shared            coaps: every client uses P itself as identity\n"
-	        "      --psk-key HEX           coaps: the PSK key of every client, in hex\n"
-	        "      --cert FILE             coaps: every client presents this certificate (PEM)\n"
-	        "      --key FILE              its private key (PEM)\n"
-	        "      --ca FILE               CA certificates (PEM) to verify the server by\n"
-	        "      --ciphers LIST          coaps: offer only these wolfSSL suites, e.g.\n"
-	        "                              PSK-AES128-CCM-8 (DTLS 1.2 only)\n"
-	        "      --mix LIST              LwM2M versions and formats taken in turn, e.g.\n"
-	        "                              1.0,1.1:senml-cbor,1.2:lwm2m-cbor (default 1.1)\n"
-	        "      --bootstrap-iid N       Security instance of the bootstrap account (0)\n"
-	        "  -c, --concurrency N         bootstraps kept in flight (default 50); with\n"
-	        "                              --rate, the most in flight at once\n"
-	        "      --rate R                start R bootstraps per second instead\n"
-	        "  -n, --count N               bootstraps to run (default 1000 without --duration)\n"
-	        "      --duration SECONDS      start bootstraps for this long\n"
-	        "      --timeout SECONDS       per bootstrap (default 30)\n"
-	        "      --first N               number of the first client (default 0)\n"
-	        "      --stall-after N         clients answer N requests, then stall; held until\n"
-	        "                              --duration ends (server memory per session)\n"
-	        "      --json                  summary as one JSON object\n"
-	        "      --quiet                 no progress line on stderr\n"
-	        "  -d, --debug                 debug logging on stderr\n"
-	        "exit status: 0 no bootstrap failed, 1 some failed, 2 usage error\n");
+	fprintf(
+	    fp,
+	    "usage: lwbs bench [-s URI] [-c N | --rate R] [-n COUNT | --duration S] [options]\n"
+	    "Load generator: many simulated LwM2M clients bootstrapping at once against a\n"
+	    "bootstrap server; prints bootstraps/s, latency percentiles and failures by\n"
+	    "reason (see docs/lwbs-bench.md).\n"
+	    "  -s, --server URI            coap://host[:port] or coaps://host[:port]\n"
+	    "                              (default coap://127.0.0.1:5683)\n"
+	    "      --endpoint-prefix P     endpoint names P<number> (default bench-)\n"
+	    "      --no-ep                 send no ep= (the PSK identity names the device)\n"
+	    "      --psk-identity-prefix P coaps: PSK identities P<number>\n"
+	    "      --psk-shared            coaps: every client uses P itself as identity\n"
+	    "      --psk-key HEX           coaps: the PSK key of every client, in hex\n"
+	    "      --cert FILE             coaps: every client presents this certificate (PEM)\n"
+	    "      --key FILE              its private key (PEM)\n"
+	    "      --ca FILE               CA certificates (PEM) to verify the server by\n"
+	    "      --ciphers LIST          coaps: offer only these wolfSSL suites, e.g.\n"
+	    "                              PSK-AES128-CCM-8 (DTLS 1.2 only)\n"
+	    "      --mix LIST              LwM2M versions and formats taken in turn, e.g.\n"
+	    "                              1.0,1.1:senml-cbor,1.2:lwm2m-cbor (default 1.1)\n"
+	    "      --bootstrap-iid N       Security instance of the bootstrap account (0)\n"
+	    "  -c, --concurrency N         bootstraps kept in flight (default 50); with\n"
+	    "                              --rate, the most in flight at once\n"
+	    "      --rate R                start R bootstraps per second instead\n"
+	    "  -n, --count N               bootstraps to run (default 1000 without --duration)\n"
+	    "      --duration SECONDS      start bootstraps for this long\n"
+	    "      --timeout SECONDS       per bootstrap (default 30)\n"
+	    "      --first N               number of the first client (default 0)\n"
+	    "      --stall-after N         clients answer N requests, then stall; held until\n"
+	    "                              --duration ends (server memory per session)\n"
+	    "      --json                  summary as one JSON object\n"
+	    "      --quiet                 no progress line on stderr\n"
+	    "  -d, --debug                 debug logging on stderr\n"
+	    "exit status: 0 no bootstrap failed, 1 some failed, 2 usage error\n");
 }
 
 static int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
@@ -182,24 +183,52 @@ static int apply_number(struct bench_options *o, int ch, const char *arg)
 	int rc;
 
 	switch (ch) {
-	case OPT_BOOTSTRAP_IID: rc = parse_ulong(arg, 0, 65534, &v); break;
-	case 'c': rc = parse_ulong(arg, 1, MAX_CONCURRENCY, &v); break;
-	case 'n': rc = parse_ulong(arg, 1, 1000000000UL, &v); break;
-	case OPT_DURATION: rc = parse_ulong(arg, 1, 86400, &v); break;
-	case OPT_TIMEOUT: rc = parse_ulong(arg, 1, 86400, &v); break;
-	case OPT_FIRST: rc = parse_ulong(arg, 0, 1000000000UL, &v); break;
-	default: rc = parse_ulong(arg, 0, 1000000, &v); break; /* OPT_STALL_AFTER */
+	case OPT_BOOTSTRAP_IID:
+		rc = parse_ulong(arg, 0, 65534, &v);
+		break;
+	case 'c':
+		rc = parse_ulong(arg, 1, MAX_CONCURRENCY, &v);
+		break;
+	case 'n':
+		rc = parse_ulong(arg, 1, 1000000000UL, &v);
+		break;
+	case OPT_DURATION:
+		rc = parse_ulong(arg, 1, 86400, &v);
+		break;
+	case OPT_TIMEOUT:
+		rc = parse_ulong(arg, 1, 86400, &v);
+		break;
+	case OPT_FIRST:
+		rc = parse_ulong(arg, 0, 1000000000UL, &v);
+		break;
+	default:
+		rc = parse_ulong(arg, 0, 1000000, &v);
+		break; /* OPT_STALL_AFTER */
 	}
 	if (rc < 0)
 		return rc;
 	switch (ch) {
-	case OPT_BOOTSTRAP_IID: o->bootstrap_iid = (uint16_t)v; break;
-	case 'c': o->concurrency = (unsigned)v; break;
-	case 'n': o->count = v; break;
-	case OPT_DURATION: o->duration_s = (unsigned)v; break;
-	case OPT_TIMEOUT: o->timeout_s = (unsigned)v; break;
-	case OPT_FIRST: o->first = v; break;
-	default: o->stall_after = (long)v; break;
+	case OPT_BOOTSTRAP_IID:
+		o->bootstrap_iid = (uint16_t)v;
+		break;
+	case 'c':
+		o->concurrency = (unsigned)v;
+		break;
+	case 'n':
+		o->count = v;
+		break;
+	case OPT_DURATION:
+		o->duration_s = (unsigned)v;
+		break;
+	case OPT_TIMEOUT:
+		o->timeout_s = (unsigned)v;
+		break;
+	case OPT_FIRST:
+		o->first = v;
+		break;
+	default:
+		o->stall_after = (long)v;
+		break;
 	}
 	return 0;
 }
@@ -211,23 +240,56 @@ static int apply_option(struct bench_args *a, int ch, const char *arg)
 	int rc = 0;
 
 	switch (ch) {
-	case 's': o->server_uri = arg; break;
-	case OPT_ENDPOINT_PREFIX: o->endpoint_prefix = arg; break;
-	case OPT_NO_EP: o->endpoint_prefix = NULL; break;
-	case OPT_PSK_IDENTITY_PREFIX: o->psk_identity_prefix = arg; break;
-	case OPT_PSK_KEY: a->psk_key_hex = arg; break;
-	case OPT_PSK_SHARED: o->psk_shared = true; break;
-	case OPT_MIX: rc = parse_mix(arg, o); break;
-	case OPT_RATE: rc = parse_rate(arg, &o->rate); break;
-	case OPT_JSON: o->json = true; break;
-	case OPT_QUIET: a->quiet = true; break;
-	case OPT_CIPHERS: net_ciphers_override(arg); break;
-	case OPT_CERT: o->cert_file = arg; break;
-	case OPT_KEY: o->key_file = arg; break;
-	case OPT_CA: o->ca_file = arg; break;
-	case 'd': log_set_level(LOG_LVL_DEBUG); break;
-	case 'h': return 1;
-	default: rc = apply_number(o, ch, arg); break;
+	case 's':
+		o->server_uri = arg;
+		break;
+	case OPT_ENDPOINT_PREFIX:
+		o->endpoint_prefix = arg;
+		break;
+	case OPT_NO_EP:
+		o->endpoint_prefix = NULL;
+		break;
+	case OPT_PSK_IDENTITY_PREFIX:
+		o->psk_identity_prefix = arg;
+		break;
+	case OPT_PSK_KEY:
+		a->psk_key_hex = arg;
+		break;
+	case OPT_PSK_SHARED:
+		o->psk_shared = true;
+		break;
+	case OPT_MIX:
+		rc = parse_mix(arg, o);
+		break;
+	case OPT_RATE:
+		rc = parse_rate(arg, &o->rate);
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_QUIET:
+		a->quiet = true;
+		break;
+	case OPT_CIPHERS:
+		net_ciphers_override(arg);
+		break;
+	case OPT_CERT:
+		o->cert_file = arg;
+		break;
+	case OPT_KEY:
+		o->key_file = arg;
+		break;
+	case OPT_CA:
+		o->ca_file = arg;
+		break;
+	case 'd':
+		log_set_level(LOG_LVL_DEBUG);
+		break;
+	case 'h':
+		return 1;
+	default:
+		rc = apply_number(o, ch, arg);
+		break;
 	}
 	if (rc < 0)
 		fprintf(stderr, "lwbs bench: invalid value '%s'\n", arg);

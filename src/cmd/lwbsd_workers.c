@@ -127,7 +127,8 @@ static void round_done(struct pool *p)
 {
 	if (!p->started) {
 		p->started = true;
-		log_info("lwbsd: %s started, policy %s, %u workers", LWBS_VERSION, p->version, p->n);
+		log_info("lwbsd: %s started, policy %s, %u workers", LWBS_VERSION, p->version,
+		         p->n);
 	} else if (p->failed > 0) {
 		log_err("lwbsd: reload failed in %u of %u workers; see their messages above",
 		        p->failed, p->live);

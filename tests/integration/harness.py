@@ -1,5 +1,6 @@
 """Shared pieces of the integration tests: free ports, policies in temp
 dirs, an lwbsd process on loopback, and a tiny TAP reporter."""
+import atexit
 import json
 import os
 import signal
@@ -51,7 +52,14 @@ class Lwbsd:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([LWBSD, "-c", self.policy_dir, *extra_args],
                                      stdout=self.log, stderr=subprocess.STDOUT, cwd=self.dir)
+        # A test that dies before stop() must not leave lwbsd (and its workers) behind.
+        atexit.register(self.kill)
         self.wait_log("started", 10)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
     def wait_log(self, text, timeout):
         deadline = time.time() + timeout

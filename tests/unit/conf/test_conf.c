@@ -629,6 +629,27 @@ START_TEST(settings_that_contradict)
 }
 END_TEST
 
+/* lwbsd.workers: 0 in the settings means "one per CPU", decided by lwbsd. */
+START_TEST(workers_setting)
+{
+	write_file("x.yaml", "lwbsd: {coap_port: 5683}\n", 0644);
+	ck_assert_int_eq(load(NULL), 0);
+	ck_assert_uint_eq(policy_settings(pol)->workers, 0);
+	policy_free(pol);
+	pol = NULL;
+	write_file("x.yaml", "lwbsd:\n  workers: 3\n", 0644);
+	ck_assert_int_eq(load(NULL), 0);
+	ck_assert_uint_eq(policy_settings(pol)->workers, 3);
+	policy_free(pol);
+	pol = NULL;
+	conf_diags_free(&diags);
+	write_file("x.yaml", "lwbsd:\n  workers: 0\n", 0644);
+	ck_assert_int_eq(load(NULL), -EINVAL);
+	expect_error("x.yaml", 2, 12,
+	             "'workers' in lwbsd settings must be between 1 and 256, not '0'");
+}
+END_TEST
+
 START_TEST(extra_resources_are_checked)
 {
 	write_file("x.yaml",
@@ -931,6 +952,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, key_file_permissions_warn);
 	tcase_add_test(tc, lwbsd_in_one_file_only);
 	tcase_add_test(tc, settings_that_contradict);
+	tcase_add_test(tc, workers_setting);
 	tcase_add_test(tc, extra_resources_are_checked);
 	tcase_add_test(tc, aliases_share_credentials);
 	tcase_add_test(tc, structure_errors);
