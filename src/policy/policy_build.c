@@ -139,7 +139,7 @@ void policy_set_version(struct policy *p, uint64_t hash)
 	snprintf(p->version, sizeof(p->version), "%016llx", (unsigned long long)hash);
 }
 
-static int vec_push(struct policy_vec *v, const void *item)
+int policy_vec_push(struct policy_vec *v, const void *item)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 64;
@@ -159,7 +159,7 @@ int policy_add_server(struct policy *p, const struct policy_server *srv)
 
 	if (policy_server_by_id(p, srv->id) || policy_server_by_ssid(p, srv->ssid))
 		return -EEXIST;
-	rc = vec_push(&p->servers, srv);
+	rc = policy_vec_push(&p->servers, srv);
 	if (rc == 0)
 		rc = hmap_insert(p->server_by_id, srv->id, strlen(srv->id), (void *)srv);
 	if (rc == 0)
@@ -198,13 +198,13 @@ int policy_add_device(struct policy *p, const struct policy_device *dev)
 		return -EINVAL;
 	if (policy_device_clash(p, dev, NULL) != NULL)
 		return -EEXIST;
-	rc = vec_push(&p->devices, dev);
+	rc = policy_vec_push(&p->devices, dev);
 	if (rc == 0 && dev->endpoint != NULL)
 		rc = hmap_insert(p->dev_by_endpoint, dev->endpoint, strlen(dev->endpoint), d);
 	if (rc == 0 && dev->pattern != NULL)
 		rc = hmap_insert(p->dev_by_pattern, dev->pattern, strlen(dev->pattern), d);
 	if (rc == 0 && dev->pattern != NULL)
-		rc = vec_push(&p->patterns, dev);
+		rc = policy_vec_push(&p->patterns, dev);
 	if (rc == 0 && dev->bootstrap == POLICY_CRED_PSK)
 		rc = hmap_insert(p->dev_by_identity, dev->psk.identity, dev->psk.identity_len, d);
 	return rc;

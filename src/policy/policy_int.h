@@ -11,6 +11,9 @@ struct policy_vec {
 	size_t n, cap;
 };
 
+/* Append item to v, growing it geometrically. Returns 0 or -ENOMEM (v unchanged). */
+int policy_vec_push(struct policy_vec *v, const void *item);
+
 struct policy_chunk;
 
 struct policy {

@@ -8,20 +8,6 @@
 #include "geoip/geoip.h"
 #include "policy_int.h"
 
-static int routes_push(struct policy_vec *v, const void *item)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		const void **items = reallocarray(v->items, cap, sizeof(*items));
-		if (items == NULL)
-			return -ENOMEM;
-		v->items = items;
-		v->cap = cap;
-	}
-	v->items[v->n++] = item;
-	return 0;
-}
-
 void policy_routes_free(struct policy *p)
 {
 	free(p->pools.items);
@@ -91,17 +77,17 @@ int policy_add_pool(struct policy *p, const struct policy_pool *pool)
 {
 	if (policy_pool_by_id(p, pool->id) != NULL)
 		return -EEXIST;
-	return routes_push(&p->pools, pool);
+	return policy_vec_push(&p->pools, pool);
 }
 
 int policy_add_region(struct policy *p, const struct policy_region *region)
 {
-	return routes_push(&p->regions, region);
+	return policy_vec_push(&p->regions, region);
 }
 
 int policy_add_route(struct policy *p, const struct policy_route *route)
 {
-	return routes_push(&p->routes, route);
+	return policy_vec_push(&p->routes, route);
 }
 
 struct geoip *policy_geoip(const struct policy *p)
