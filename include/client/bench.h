@@ -21,6 +21,7 @@
 #include "lwm2m/model.h"
 
 #define BENCH_MAX_MIX 8
+#define BENCH_PER_SOURCE 20000
 
 /* One LwM2M version and preferred format (-1: none) of the mix. */
 struct bench_profile {
@@ -48,6 +49,15 @@ struct bench_options {
 	unsigned timeout_s;  /* per bootstrap: not finished by then is a failure */
 	unsigned long first; /* sequence number of the first client */
 	long stall_after;    /* SIM_OFF, or answer this many requests and stall */
+	/*
+	 * Source addresses: the client in slot i binds to IPv4 `source` +
+	 * (i mod `sources`), port 10000 + i / `sources` (so at most 55,536
+	 * slots per address). NULL and 0: the kernel's choice, except past
+	 * BENCH_PER_SOURCE clients in flight towards a loopback server, which
+	 * spread from 127.0.0.2 (one address gives ~28,000 ephemeral ports).
+	 */
+	const char *source;
+	unsigned sources;
 	bool progress;       /* a progress line on stderr every second */
 	bool json;           /* summary as one JSON object, else text */
 };

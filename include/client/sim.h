@@ -43,6 +43,13 @@ struct sim_options {
 	const char *key_file;  /* its private key */
 	const char *ca_file;   /* CAs to verify the server by, or NULL: no verification */
 	long delay_ms;         /* hold each answer this long (blocking the loop); 0: none */
+	/*
+	 * Raw-public-key mode for coaps:// (RFC 7250): this EC private key (PEM
+	 * bytes, not owned) and its public key are the client's credential;
+	 * NULL: none. The server's key is not checked.
+	 */
+	const uint8_t *rpk_key;
+	size_t rpk_key_len;
 };
 
 /*

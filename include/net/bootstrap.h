@@ -7,6 +7,7 @@
 #ifndef LWBS_NET_BOOTSTRAP_H
 #define LWBS_NET_BOOTSTRAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,19 @@ void net_bootstrap_set_policy(struct net_bootstrap *bs, const struct policy *pol
  */
 int net_bootstrap_psk_key(struct net_bootstrap *bs, const uint8_t *id, size_t id_len,
 			  const uint8_t **key, size_t *key_len);
+
+/*
+ * Serve the Bootstrap interface on ctx too, a second context whose DTLS
+ * sessions authenticate with raw public keys (net/dtls.h defect 9):
+ * its clients are admitted as BS_AUTH_RPK. Returns 0 or -ENOMEM.
+ */
+int net_bootstrap_add_rpk_context(struct net_bootstrap *bs, coap_context_t *ctx);
+
+/*
+ * True when the SubjectPublicKeyInfo of len DER bytes at spki is a device's
+ * bootstrap key in the current policy (for the handshake). O(1).
+ */
+bool net_bootstrap_rpk_known(struct net_bootstrap *bs, const uint8_t *spki, size_t len);
 
 /*
  * Start sessions admitted since the last call and expire silent ones.

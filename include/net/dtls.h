@@ -21,7 +21,9 @@
  *     for a certificate session.
  *  9. pki.is_rpk_not_cert applies to the whole DTLS context (client and
  *     server certificate types RPK only), so one endpoint cannot serve both
- *     RPK and X.509 clients: RPK bootstrap is not offered.
+ *     RPK and X.509 clients. Worked around with a second libcoap context for
+ *     RPK on its own port (`lwbsd: {coaps_rpk_port, rpk_key}`, dtls_rpk_new()),
+ *     served by the same loop as the first (net/server.c).
  */
 #ifndef LWBS_NET_DTLS_H
 #define LWBS_NET_DTLS_H
@@ -54,5 +56,33 @@ struct cred_cert_facts;
  * no CA is configured (the chain was not verified), -EINVAL/-ENOMEM.
  */
 int dtls_peer_cert(const coap_session_t *session, struct cred_cert_facts *out);
+
+struct dtls_rpk;
+
+/*
+ * Make ctx a raw-public-key DTLS context (RFC 7250; Transport TS 1.2
+ * §5.2.8.2): lwbsd presents the public key of key_file (an EC private key,
+ * PEM), clients must present a key, and the handshake fails for a key that
+ * no device entry of bs's current policy pins. ctx must serve no other
+ * credentials (defect 9). *out holds the key for ctx's lifetime: free it
+ * with dtls_rpk_free() after coap_free_context(). Returns 0, -EINVAL or
+ * -errno for an unreadable file (logged), -ENOMEM.
+ */
+int dtls_rpk_new(coap_context_t *ctx, const char *key_file, struct net_bootstrap *bs,
+		 struct dtls_rpk **out);
+
+/* Wipe and release k; NULL is a no-op. */
+void dtls_rpk_free(struct dtls_rpk *k);
+
+/*
+ * The SubjectPublicKeyInfo (DER, policy/spki.h) the peer of an RPK session
+ * presented, into spki (room for cap bytes). Returns 0 and sets *len,
+ * -ENOENT when it presented none, -EINVAL/-ENOSPC when it is not an
+ * acceptable EC key.
+ */
+int dtls_peer_rpk(const coap_session_t *session, uint8_t *spki, size_t cap, size_t *len);
+
+/* "sha256:<64 hex digits>" of the len bytes at spki, for logs and the audit; "" on failure. */
+void dtls_rpk_fingerprint(const uint8_t *spki, size_t len, char *out, size_t cap);
 
 #endif

@@ -19,6 +19,8 @@ struct net_config {
 	const char *cert_file;     /* server certificate (PEM), NULL: PSK only */
 	const char *key_file;      /* its private key (PEM) */
 	const char *ca_file;       /* CAs trusted for client certificates: a file or directory */
+	uint16_t coaps_rpk_port;   /* 0: no raw-public-key DTLS endpoint */
+	const char *rpk_key_file;  /* lwbsd's EC private key (PEM) for it */
 };
 
 /*

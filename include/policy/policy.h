@@ -48,6 +48,12 @@ struct policy_settings {
 	const struct policy_revoked *revoked; /* client certificates refused however valid */
 	size_t n_revoked;
 	uint32_t workers; /* worker processes (1..256); 0: one per CPU lwbsd may use (default) */
+	/*
+	 * Raw-public-key DTLS (RFC 7250) on its own port: libcoap's wolfSSL
+	 * backend cannot offer RPK and X.509 on one endpoint (net/dtls.h defect 9).
+	 */
+	uint16_t coaps_rpk_port; /* 0: no RPK endpoint (default) */
+	const char *rpk_key;     /* lwbsd's EC private key (PEM) for RPK; absolute path */
 };
 
 /* A revoked certificate: by serial number or by SHA-256 of its DER. */
@@ -126,6 +132,7 @@ enum policy_cred_kind {
 	POLICY_CRED_NOSEC, /* no authentication: allowed only when the policy says so explicitly */
 	POLICY_CRED_PSK,
 	POLICY_CRED_CERT, /* an X.509 certificate from a trusted CA */
+	POLICY_CRED_RPK,  /* a raw public key (RFC 7250) pinned in the entry */
 };
 
 /* Which part of a device certificate carries its endpoint name. */
@@ -175,6 +182,9 @@ struct policy_device {
 	const struct policy_device_server *credentials;
 	size_t n_credentials;
 	struct policy_cert_auth cert; /* when bootstrap is CERT */
+	/* When bootstrap is RPK: the device's SubjectPublicKeyInfo, DER (policy/spki.h). */
+	const uint8_t *rpk_spki;
+	size_t rpk_spki_len;
 };
 
 /* Release a policy and wipe its secrets. NULL is a no-op. */
@@ -193,6 +203,13 @@ const char *policy_version(const struct policy *p);
 /* The device whose bootstrap PSK identity is the len bytes at id, or NULL. O(1). */
 const struct policy_device *policy_device_by_psk_identity(const struct policy *p, const uint8_t *id,
                                                           size_t len);
+
+/*
+ * The device whose bootstrap raw public key is the SubjectPublicKeyInfo of
+ * len DER bytes at spki (as the DTLS handshake delivered it), or NULL. O(1).
+ */
+const struct policy_device *policy_device_by_rpk(const struct policy *p, const uint8_t *spki,
+                                                 size_t len);
 
 /*
  * The device for endpoint name ep: the exact entry if there is one (O(1)),

@@ -39,11 +39,12 @@ enum policy_clash {
 	POLICY_CLASH_ENDPOINT,
 	POLICY_CLASH_PATTERN,
 	POLICY_CLASH_PSK_IDENTITY,
+	POLICY_CLASH_RPK, /* the bootstrap raw public key */
 };
 
 /*
- * The device already added that holds dev's endpoint, pattern or bootstrap PSK
- * identity, or NULL. *what tells which key clashed; written only when not NULL.
+ * The device already added that holds dev's endpoint, pattern, bootstrap PSK
+ * identity or raw public key, or NULL. *what tells which key clashed; written only when not NULL.
  */
 const struct policy_device *policy_device_clash(const struct policy *p,
                                                 const struct policy_device *dev,

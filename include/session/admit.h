@@ -46,4 +46,15 @@ int admit_client_cert(const struct policy *pol, struct bs_client *c,
 		      const struct cred_cert_facts *f, const struct policy_device **dev,
 		      const char **reason);
 
+/*
+ * Admit client c (auth BS_AUTH_RPK) by the raw public key its DTLS handshake
+ * proved (RFC 7250): spki is the SubjectPublicKeyInfo DER it presented
+ * (spki_len bytes). The key must be pinned on a device entry (O(1) lookup)
+ * that may claim c->endpoint; without ep= the endpoint is that entry's
+ * exact name (Transport TS 1.2 §5.2.1). Returns and sets as admit_client();
+ * the caller fills c->identity (a fingerprint of the key) beforehand.
+ */
+int admit_client_rpk(const struct policy *pol, struct bs_client *c, const uint8_t *spki,
+		     size_t spki_len, const struct policy_device **dev, const char **reason);
+
 #endif

@@ -7,6 +7,7 @@
  */
 #include "bench_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,13 @@
  * are (libcoap), and thousands at once would starve the answers due now.
  */
 #define STARTS_PER_TURN 100
+/*
+ * With a source address, slot i binds port PORT_BASE + i / n_src: libcoap
+ * sets SO_REUSEADDR before binding, so port 0 may be given a port another
+ * of our sockets holds, and libcoap then refuses the duplicate 4-tuple.
+ */
+#define PORT_BASE 10000
+#define PORTS_PER_SOURCE (65536 - PORT_BASE)
 
 struct bench {
 	const struct bench_options *opt;
@@ -30,6 +38,9 @@ struct bench {
 	coap_address_t dst;
 	coap_proto_t proto;
 	char host[256];
+	coap_address_t *src; /* n_src source addresses, or none */
+	size_t n_src;
+	coap_address_t local; /* of the session being opened */
 	uint64_t *start_us;  /* per slot: first datagram of its bootstrap */
 	unsigned *free_slot; /* stack of idle slots */
 	size_t n_free;
@@ -107,6 +118,12 @@ static int slot_start(struct bench *b, unsigned i, unsigned long seq)
 	snprintf(c->label, sizeof(c->label), "%s", c->endpoint[0] ? c->endpoint : c->identity);
 	b->start_us[i] = now_us();
 	b->st.started++;
+	b->sim.local = NULL;
+	if (b->n_src) {
+		b->local = b->src[i % b->n_src];
+		b->local.addr.sin.sin_port = htons((uint16_t)(PORT_BASE + i / b->n_src));
+		b->sim.local = &b->local;
+	}
 	return sim_client_begin(c, &b->dst, b->proto, b->host);
 }
 
@@ -208,15 +225,64 @@ static int bench_loop(struct bench *b, size_t *stalled)
 	return rc;
 }
 
-/* Every client has its own socket: allow as many descriptors as we may. */
-static void raise_fd_limit(void)
+/*
+ * Every client has its own socket: allow as many descriptors as we may,
+ * beyond the hard limit when privileged (CAP_SYS_RESOURCE).
+ */
+static void raise_fd_limit(rlim_t want)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max < want) {
+		struct rlimit more = {.rlim_cur = want, .rlim_max = want};
+		if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+			return;
 	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static bool is_loopback4(const coap_address_t *a)
+{
+	return a->addr.sa.sa_family == AF_INET &&
+	       (ntohl(a->addr.sin.sin_addr.s_addr) >> 24) == 127;
+}
+
+/* opt->source and opt->sources, or the loopback default past BENCH_PER_SOURCE. */
+static int sources_setup(struct bench *b)
+{
+	const struct bench_options *opt = b->opt;
+	const char *first = opt->source;
+	size_t n = opt->sources;
+	struct in_addr a;
+
+	if (first == NULL && n == 0 && opt->concurrency > BENCH_PER_SOURCE && is_loopback4(&b->dst))
+		n = (opt->concurrency + BENCH_PER_SOURCE - 1) / BENCH_PER_SOURCE;
+	if (first == NULL && n == 0)
+		return 0;
+	if (inet_pton(AF_INET, first ? first : "127.0.0.2", &a) != 1) {
+		log_err("bench: invalid source address '%s' (expected IPv4)", first);
+		return -EINVAL;
+	}
+	b->n_src = n ? n : 1;
+	if (opt->concurrency > b->n_src * PORTS_PER_SOURCE) {
+		log_err("bench: %u clients in flight need %u source addresses (--sources)",
+			opt->concurrency,
+			(unsigned)((opt->concurrency + PORTS_PER_SOURCE - 1) / PORTS_PER_SOURCE));
+		return -EINVAL;
+	}
+	b->src = calloc(b->n_src, sizeof(*b->src));
+	if (b->src == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->n_src; i++) {
+		coap_address_init(&b->src[i]);
+		b->src[i].addr.sin.sin_family = AF_INET;
+		b->src[i].addr.sin.sin_addr.s_addr = htonl(ntohl(a.s_addr) + (uint32_t)i);
+		b->src[i].size = sizeof(b->src[i].addr.sin);
+	}
+	return 0;
 }
 
 static int bench_setup(struct bench *b)
@@ -241,7 +307,7 @@ static int bench_setup(struct bench *b)
 	b->sim.opt = &b->simopt;
 	b->sim.on_end = on_end;
 	b->sim.app = b;
-	raise_fd_limit();
+	raise_fd_limit((rlim_t)n + 64);
 	if (sim_open(&b->sim) < 0)
 		return -ENOMEM;
 	b->sim.n = n;
@@ -253,7 +319,9 @@ static int bench_setup(struct bench *b)
 	/* Popped from the top: slot 0 first. */
 	for (size_t i = 0; i < n; i++)
 		b->free_slot[b->n_free++] = (unsigned)(n - 1 - i);
-	return sim_resolve(opt->server_uri, &b->dst, &b->proto, b->host);
+	if (sim_resolve(opt->server_uri, &b->dst, &b->proto, b->host) < 0)
+		return -EINVAL;
+	return sources_setup(b);
 }
 
 int bench_run(const struct bench_options *opt, FILE *out, unsigned long *failed)
@@ -276,6 +344,7 @@ int bench_run(const struct bench_options *opt, FILE *out, unsigned long *failed)
 		log_err("bench: event loop failed");
 	sim_close(&b.sim);
 	bench_stats_free(&b.st);
+	free(b.src);
 	free(b.start_us);
 	free(b.free_slot);
 	free(b.ended);

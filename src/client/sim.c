@@ -86,7 +86,7 @@ int sim_client_reset_store(struct sim_client *c)
 	    .version = c->version,
 	    .bootstrap_iid = opt->bootstrap_iid,
 	    .bootstrap_uri = opt->server_uri,
-	    .security_mode = psk ? 0 : opt->cert_file ? 2 : 3,
+	    .security_mode = psk ? 0 : opt->cert_file ? 2 : opt->rpk_key ? 1 : 3,
 	    .psk_identity = (const uint8_t *)c->identity,
 	    .psk_identity_len = strlen(c->identity),
 	    .psk_key = opt->psk_key,
@@ -279,7 +279,31 @@ static coap_session_t *open_session_pki(struct sim *sim, const coap_address_t *d
 	pki.pki_key.key.pem.public_cert = opt->cert_file;
 	pki.pki_key.key.pem.private_key = opt->key_file;
 	pki.pki_key.key.pem.ca_file = opt->ca_file;
-	return coap_new_client_session_pki(sim->ctx, NULL, dst, proto, &pki);
+	return coap_new_client_session_pki(sim->ctx, sim->local, dst, proto, &pki);
+}
+
+/*
+ * RPK mode (RFC 7250). coap_dtls_rpk_is_supported() says no for wolfSSL
+ * (net/dtls.h defect 4), but the backend does it: with is_rpk_not_cert,
+ * COAP_PKI_KEY_PEM_BUF becomes an RPK buffer from which libcoap derives the
+ * public key it sends.
+ */
+static coap_session_t *open_session_rpk(struct sim *sim, const coap_address_t *dst,
+                                        coap_proto_t proto, char *host)
+{
+	const struct sim_options *opt = sim->opt;
+	coap_dtls_pki_t pki;
+
+	memset(&pki, 0, sizeof(pki));
+	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+	pki.is_rpk_not_cert = 1;
+	pki.client_sni = host;
+	pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
+	pki.pki_key.key.pem_buf.public_cert = opt->rpk_key;
+	pki.pki_key.key.pem_buf.public_cert_len = opt->rpk_key_len;
+	pki.pki_key.key.pem_buf.private_key = opt->rpk_key;
+	pki.pki_key.key.pem_buf.private_key_len = opt->rpk_key_len;
+	return coap_new_client_session_pki(sim->ctx, sim->local, dst, proto, &pki);
 }
 
 static coap_session_t *open_session(struct sim *sim, struct sim_client *c,
@@ -289,9 +313,11 @@ static coap_session_t *open_session(struct sim *sim, struct sim_client *c,
 	coap_dtls_cpsk_t psk;
 
 	if (proto != COAP_PROTO_DTLS)
-		return coap_new_client_session(sim->ctx, NULL, dst, proto);
+		return coap_new_client_session(sim->ctx, sim->local, dst, proto);
 	if (opt->cert_file)
 		return open_session_pki(sim, dst, proto, host);
+	if (opt->rpk_key)
+		return open_session_rpk(sim, dst, proto, host);
 	memset(&psk, 0, sizeof(psk));
 	psk.version = COAP_DTLS_CPSK_SETUP_VERSION;
 	psk.client_sni = host;
@@ -299,7 +325,7 @@ static coap_session_t *open_session(struct sim *sim, struct sim_client *c,
 	psk.psk_info.identity.length = strlen(c->identity);
 	psk.psk_info.key.s = opt->psk_key;
 	psk.psk_info.key.length = opt->psk_key_len;
-	return coap_new_client_session_psk2(sim->ctx, NULL, dst, proto, &psk);
+	return coap_new_client_session_psk2(sim->ctx, sim->local, dst, proto, &psk);
 }
 
 /* base, or base-i for one of several clients. */

@@ -17,12 +17,15 @@
 #define MAX_FAIL_WRITE 32
 #define MAX_PSK_KEY 256
 #define MAX_CLIENTS 10000
+#define MAX_RPK_KEY 4096
 
 struct client_args {
 	struct sim_options sim;
 	struct lwm2m_path fail_write[MAX_FAIL_WRITE];
 	uint8_t psk_key[MAX_PSK_KEY];
 	const char *psk_key_hex;
+	const char *rpk_key_file;
+	uint8_t rpk_key[MAX_RPK_KEY]; /* its contents. SECRET */
 };
 
 enum {
@@ -42,6 +45,7 @@ enum {
 	OPT_KEY,
 	OPT_CA,
 	OPT_DELAY_MS,
+	OPT_RPK_KEY,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +67,7 @@ static const struct option long_options[] = {
 	{"key", required_argument, NULL, OPT_KEY},
 	{"ca", required_argument, NULL, OPT_CA},
 	{"delay-ms", required_argument, NULL, OPT_DELAY_MS},
+	{"rpk-key", required_argument, NULL, OPT_RPK_KEY},
 	{"debug", no_argument, NULL, 'd'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -88,6 +93,8 @@ static void usage(FILE *fp)
 		"      --cert FILE         coaps:// with this X.509 certificate (PEM) instead of PSK\n"
 		"      --key FILE          the certificate's private key (PEM)\n"
 		"      --ca FILE           CA certificates (PEM) to verify the server by\n"
+		"      --rpk-key FILE      coaps:// with this raw public key (RFC 7250): an EC\n"
+		"                          private key (PEM); lwbsd's coaps_rpk_port\n"
 		"      --fail-write PATH   answer 4.00 to a Write on PATH, e.g. /1/0 (repeatable)\n"
 		"      --stall-after N     answer N requests, then drop every request silently\n"
 		"      --restart-after N   send a new Bootstrap-Request after answering N requests\n"
@@ -187,6 +194,7 @@ static int apply_option(struct client_args *a, int ch, const char *arg)
 	case OPT_CERT: o->cert_file = arg; break;
 	case OPT_KEY: o->key_file = arg; break;
 	case OPT_CA: o->ca_file = arg; break;
+	case OPT_RPK_KEY: a->rpk_key_file = arg; break;
 	case OPT_FAIL_WRITE: rc = add_fail_write(a, arg); break;
 	case OPT_STALL_AFTER: rc = parse_long(arg, 0, 1000000, &o->stall_after); break;
 	case OPT_RESTART_AFTER: rc = parse_long(arg, 1, 1000000, &o->restart_after); break;
@@ -208,6 +216,31 @@ static int apply_option(struct client_args *a, int ch, const char *arg)
 	return rc;
 }
 
+/* RPK mode: coaps:// and no other credential; the key file is read here. */
+static int check_rpk(struct client_args *a, bool coaps)
+{
+	struct sim_options *o = &a->sim;
+	FILE *f;
+	size_t n;
+
+	if (!coaps || o->cert_file || o->psk_identity || a->psk_key_hex)
+		return usage_error("--rpk-key needs a coaps:// server and no --cert, --key, "
+				   "--psk-identity or --psk-key");
+	f = fopen(a->rpk_key_file, "r");
+	if (f == NULL) {
+		fprintf(stderr, "lwbs client: cannot read --rpk-key '%s' (%s)\n", a->rpk_key_file,
+			strerror(errno));
+		return -EINVAL;
+	}
+	n = fread(a->rpk_key, 1, sizeof(a->rpk_key) - 1, f);
+	fclose(f);
+	if (n == 0 || n == sizeof(a->rpk_key) - 1)
+		return usage_error("--rpk-key must name an EC private key in PEM");
+	o->rpk_key = a->rpk_key;
+	o->rpk_key_len = n;
+	return 0;
+}
+
 /* Combinations the options cannot express alone. */
 static int check_args(struct client_args *a)
 {
@@ -223,6 +256,8 @@ static int check_args(struct client_args *a)
 		return usage_error("an LwM2M 1.0 client takes TLV only");
 	if ((o->cert_file != NULL) != (o->key_file != NULL))
 		return usage_error("--cert and --key go together");
+	if (a->rpk_key_file)
+		return check_rpk(a, coaps);
 	if (coaps && o->cert_file && o->psk_identity == NULL && a->psk_key_hex == NULL)
 		return 0;
 	if (coaps != (o->psk_identity != NULL) || coaps != (a->psk_key_hex != NULL) ||

@@ -226,7 +226,8 @@ int cmd_bootstrap_url(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(rc == 1 ? stdout : stderr, "usage: lwbs bootstrap-url --policy DIR "
 		                                   "[--host NAME]\nPrint the URL devices "
-		                                   "bootstrap from (coaps:// when DTLS is on).\n");
+		                                   "bootstrap from (coaps:// when DTLS is on), "
+		                                   "then the raw-public-key endpoint's, if any.\n");
 		return rc == 1 ? 0 : 2;
 	}
 	if (ident_load(a.dir, &pol) < 0)
@@ -237,6 +238,9 @@ int cmd_bootstrap_url(int argc, char **argv)
 		printf("coaps://%s:%u\n", host, s->coaps_port);
 	else
 		printf("coap://%s:%u\n", host, s->coap_port);
+	/* Devices with raw public keys use their own endpoint (net/dtls.h defect 9). */
+	if (s->coaps_rpk_port)
+		printf("coaps://%s:%u (raw public keys)\n", host, s->coaps_rpk_port);
 	policy_free(pol);
 	return 0;
 }

@@ -143,6 +143,7 @@ static int route_client(const struct route_args *a, const struct policy_device *
 	else if (dev != NULL)
 		c->auth = dev->bootstrap == POLICY_CRED_PSK     ? BS_AUTH_PSK
 		          : dev->bootstrap == POLICY_CRED_NOSEC ? BS_AUTH_NOSEC
+		          : dev->bootstrap == POLICY_CRED_RPK   ? BS_AUTH_RPK
 		                                                : BS_AUTH_CERT;
 	if (a->source == NULL)
 		return 0;

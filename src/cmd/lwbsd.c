@@ -145,6 +145,8 @@ static int serve(struct daemon *d)
 		.cert_file = d->opt.cert ? d->opt.cert : st->cert_file,
 		.key_file = d->opt.cert ? d->opt.key : st->key_file,
 		.ca_file = d->opt.ca ? d->opt.ca : st->ca_path,
+		.coaps_rpk_port = st->coaps_rpk_port,
+		.rpk_key_file = st->rpk_key,
 	};
 	int rc = net_server_new(&cfg, d->pol, &d->srv);
 

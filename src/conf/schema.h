@@ -169,6 +169,18 @@ conf_parse_fn conf_server_credentials, conf_server_master_hex, conf_server_maste
     conf_server_export, conf_server_command, conf_server_issuer;
 int conf_server_creds_check(struct conf_ctx *c, const struct ynode *at, struct policy_server *s);
 /* Certificate without key or key without certificate; default CA path `certs/`. */
+/*
+ * A device's raw public key (schema_rpk.c): a mapping with one of
+ * public_key_file / public_key_hex / public_key_base64, an EC SubjectPublicKeyInfo
+ * (policy/spki.h). *spki gets its DER, owned by the policy; *at the node of
+ * the key, for later messages.
+ */
+int conf_rpk_auth(struct conf_ctx *c, const struct ynode *v, const uint8_t **spki, size_t *len,
+                  const struct ynode **at);
+conf_parse_fn conf_lwbsd_rpk_key;
+/* coaps_rpk_port needs rpk_key and a port of its own. Returns 0 or -EINVAL (reported). */
+int conf_lwbsd_rpk_check(struct conf_ctx *c, const struct ynode *m, const struct policy_settings *s);
+
 int conf_lwbsd_pki_check(struct conf_ctx *c, const struct ynode *m, struct policy_settings *s);
 
 #endif

@@ -12,6 +12,7 @@ struct device_work {
 	const struct ynode *identity_at; /* of the bootstrap PSK identity */
 	bool has_psk, nosec;             /* what `bootstrap:` settled on */
 	bool has_cert;
+	bool has_rpk;
 };
 
 /* "device 'ep'" or "device group 'pattern'", for messages. */
@@ -211,16 +212,37 @@ static int parse_boot_cert(struct conf_ctx *c, const struct conf_key *k, const s
 	return 0;
 }
 
+/* RFC 7250 raw public key; the identity node points at the key for clash messages. */
+static int parse_boot_rpk(struct conf_ctx *c, const struct conf_key *k, const struct ynode *v,
+                          void *obj)
+{
+	struct device_work *w = obj;
+	const char *outer = c->what;
+	char what[192];
+	int rc;
+
+	snprintf(what, sizeof(what), "bootstrap %s of %s", k->name, w->name);
+	c->what = what;
+	rc = conf_rpk_auth(c, v, &w->d->rpk_spki, &w->d->rpk_spki_len, &w->identity_at);
+	c->what = outer;
+	if (rc < 0)
+		return rc;
+	w->has_rpk = true;
+	return 0;
+}
+
 #define BOOT_HINT                                                                                  \
 	"'psk: {identity: ..., key_hex: ...}', or 'nosec: true' to let it bootstrap "              \
-	"without authentication, or 'certificate: {}' for an X.509 certificate"
+	"without authentication, or 'certificate: {}' for an X.509 certificate, or "               \
+	"'rpk: {public_key_file: ...}' for a raw public key"
 
-enum { B_PSK, B_NOSEC, B_CERT, B_COUNT };
+enum { B_PSK, B_NOSEC, B_CERT, B_RPK, B_COUNT };
 
 static const struct conf_key boot_keys[] = {
     [B_PSK] = CONF_KEY_FN("psk", parse_boot_psk, 0),
     [B_NOSEC] = CONF_KEY_BOOL("nosec", struct device_work, nosec, 0),
     [B_CERT] = CONF_KEY_FN("certificate", parse_boot_cert, 0),
+    [B_RPK] = CONF_KEY_FN("rpk", parse_boot_rpk, 0),
     [B_COUNT] = CONF_KEY_END,
 };
 
@@ -236,17 +258,18 @@ static int parse_bootstrap(struct conf_ctx *c, const struct conf_key *k, const s
 	snprintf(what, sizeof(what), "%s credential of %s", k->name, dev);
 	c->what = what;
 	rc = conf_map(c, v, boot_keys, w, seen);
-	if ((int)w->has_psk + (int)w->nosec + (int)w->has_cert > 1) {
-		conf_error(c, v, "%s gives more than one of 'psk', 'certificate' and "
+	if ((int)w->has_psk + (int)w->nosec + (int)w->has_cert + (int)w->has_rpk > 1) {
+		conf_error(c, v, "%s gives more than one of 'psk', 'certificate', 'rpk' and "
 		           "'nosec: true'; keep one", what);
 		rc = -EINVAL;
-	} else if (rc == 0 && !w->has_psk && !w->nosec && !w->has_cert) {
+	} else if (rc == 0 && !w->has_psk && !w->nosec && !w->has_cert && !w->has_rpk) {
 		conf_error(c, v, "%s allows nothing: give " BOOT_HINT, what);
 		rc = -EINVAL;
 	}
 	c->what = dev;
 	w->d->bootstrap = w->has_psk    ? POLICY_CRED_PSK
 	                  : w->has_cert ? POLICY_CRED_CERT
+	                  : w->has_rpk  ? POLICY_CRED_RPK
 	                                : POLICY_CRED_NOSEC;
 	return rc;
 }
@@ -395,11 +418,12 @@ static bool device_clashes(struct conf_ctx *c, const struct device_work *w,
 
 	for (int round = 0; old != NULL && round < 2; round++) {
 		any = true;
-		if (what == POLICY_CLASH_PSK_IDENTITY) {
+		if (what == POLICY_CLASH_PSK_IDENTITY || what == POLICY_CLASH_RPK) {
 			device_name(old->endpoint, old->pattern, 0, name, sizeof(name));
 			conf_error(c, w->identity_at,
-			           "the PSK identity of %s is already used by %s "
+			           "the %s of %s is already used by %s "
 			           "(%s:%d)",
+			           what == POLICY_CLASH_RPK ? "raw public key" : "PSK identity",
 			           c->what, name, old->file, old->line);
 			break;
 		}

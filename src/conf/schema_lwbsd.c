@@ -159,6 +159,8 @@ enum {
 	K_GEOIP_DB,
 	K_DEFAULT_LOCATION,
 	K_WORKERS,
+	K_COAPS_RPK_PORT,
+	K_RPK_KEY,
 	K_COUNT
 };
 
@@ -180,6 +182,8 @@ static const struct conf_key lwbsd_keys[] = {
     [K_GEOIP_DB] = CONF_KEY_FN("geoip_db", conf_parse_geoip_db, 0),
     [K_DEFAULT_LOCATION] = CONF_KEY_FN("default_location", conf_parse_default_location, 0),
     [K_WORKERS] = CONF_KEY_U32("workers", S, workers, 1, 256, 0),
+    [K_COAPS_RPK_PORT] = CONF_KEY_U16("coaps_rpk_port", S, coaps_rpk_port, 0, 65535, 0),
+    [K_RPK_KEY] = CONF_KEY_FN("rpk_key", conf_lwbsd_rpk_key, 0),
     [K_COUNT] = CONF_KEY_END,
 };
 #undef S
@@ -226,7 +230,8 @@ void conf_lwbsd_section(struct conf_ctx *c, const struct ynode *value)
 	c->what = "lwbsd settings";
 	/* "lwbsd:" with nothing under it keeps the defaults. */
 	if (!ynode_is_null(value) && conf_map(c, value, lwbsd_keys, &s, seen) == 0 &&
-	    lwbsd_check(c, value, seen, &s) == 0)
+	    lwbsd_check(c, value, seen, &s) == 0 &&
+	    conf_lwbsd_rpk_check(c, seen[K_COAPS_RPK_PORT] ? seen[K_COAPS_RPK_PORT] : value, &s) == 0)
 		conf_lwbsd_pki_check(c, value, &s);
 	s.file = c->file;
 	s.line = value->line;

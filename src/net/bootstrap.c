@@ -21,16 +21,21 @@
 #include "cred/provision.h"
 #include "policy/policy.h"
 #include "policy/policy_routes.h"
+#include "policy/spki.h"
 #include "session/admit.h"
 #include "session/session.h"
 #include "util/encoding.h"
 #include "util/log.h"
 
 #define POLL_MAX_MS 1000
+#define EP_BUCKETS_MIN 64
 
 struct client {
 	struct client *next;
 	struct client **pprev;
+	struct client *tnext, *tprev; /* timer list, while timed */
+	struct client *hnext;	       /* endpoint hash chain, while active */
+	bool timed;
 	struct net_bootstrap *bs;
 	coap_session_t *cs; /* referenced while the client lives */
 	struct bs_session *s;
@@ -40,17 +45,26 @@ struct client {
 	size_t token_len;
 	bool started;
 	bool in_flight;
-	uint64_t deadline_ms;
+	uint64_t deadline_ms; /* 0 until started: due at the next poll */
 	const char *in_flight_op;
 	struct cred_provision *prov; /* credentials made for this session; wiped at release */
 };
 
 struct net_bootstrap {
 	coap_context_t *ctx;
+	coap_context_t *ctx_rpk; /* of the RPK endpoint (net/dtls.h defect 9), or NULL */
 	const struct policy *pol;
 	struct client *active;
 	struct client *ended;
 	size_t n_active;
+	/*
+	 * Clients not yet started or with a request in flight, by deadline:
+	 * the poll looks only at the head, so its cost does not grow with the
+	 * number of sessions held (100,000 stalled clients, README.md).
+	 */
+	struct client *timer_head, *timer_tail;
+	struct client **by_ep; /* active clients by endpoint name, chained */
+	size_t ep_buckets;     /* a power of two */
 	int audit_fd; /* -1: no audit log */
 	uint64_t exchange_timeout_ms;
 };
@@ -85,6 +99,116 @@ static void list_remove(struct client *c)
 		c->next->pprev = c->pprev;
 	c->next = NULL;
 	c->pprev = NULL;
+}
+
+static void timer_clear(struct net_bootstrap *bs, struct client *c)
+{
+	if (!c->timed)
+		return;
+	if (c->tprev)
+		c->tprev->tnext = c->tnext;
+	else
+		bs->timer_head = c->tnext;
+	if (c->tnext)
+		c->tnext->tprev = c->tprev;
+	else
+		bs->timer_tail = c->tprev;
+	c->tnext = c->tprev = NULL;
+	c->timed = false;
+}
+
+/*
+ * Deadlines are now + one timeout, so they nearly always go last; new
+ * clients (deadline 0) go first. The walk from the tail is for a reload
+ * that shortened exchange_timeout.
+ */
+static void timer_set(struct net_bootstrap *bs, struct client *c, uint64_t deadline)
+{
+	struct client *at = NULL;
+
+	timer_clear(bs, c);
+	c->deadline_ms = deadline;
+	if (bs->timer_head && deadline > bs->timer_head->deadline_ms)
+		for (at = bs->timer_tail; at->deadline_ms > deadline; at = at->tprev)
+			;
+	c->tprev = at;
+	c->tnext = at ? at->tnext : bs->timer_head;
+	if (c->tnext)
+		c->tnext->tprev = c;
+	else
+		bs->timer_tail = c;
+	if (at)
+		at->tnext = c;
+	else
+		bs->timer_head = c;
+	c->timed = true;
+}
+
+/* FNV-1a: endpoint names are short and chosen by clients, not secret. */
+static size_t ep_hash(const char *ep)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *ep; ep++)
+		h = (h ^ (uint8_t)*ep) * 16777619u;
+	return h;
+}
+
+static const char *client_ep(const struct client *c)
+{
+	return bs_session_client(c->s)->endpoint;
+}
+
+static void ep_link(struct net_bootstrap *bs, struct client *c)
+{
+	struct client **b = &bs->by_ep[ep_hash(client_ep(c)) & (bs->ep_buckets - 1)];
+
+	c->hnext = *b;
+	*b = c;
+}
+
+/* Keep chains short as the number held grows; on ENOMEM they just get longer. */
+static void ep_grow(struct net_bootstrap *bs)
+{
+	size_t n = bs->ep_buckets;
+	struct client **old = bs->by_ep, **fresh;
+
+	if (bs->n_active < n)
+		return;
+	fresh = calloc(n * 2, sizeof(*fresh));
+	if (fresh == NULL)
+		return;
+	bs->by_ep = fresh;
+	bs->ep_buckets = n * 2;
+	for (size_t i = 0; i < n; i++) {
+		struct client *c = old[i], *next;
+		for (; c; c = next) {
+			next = c->hnext;
+			ep_link(bs, c);
+		}
+	}
+	free(old);
+}
+
+static void ep_unlink(struct net_bootstrap *bs, struct client *c)
+{
+	struct client **p = &bs->by_ep[ep_hash(client_ep(c)) & (bs->ep_buckets - 1)];
+
+	while (*p && *p != c)
+		p = &(*p)->hnext;
+	if (*p)
+		*p = c->hnext;
+	c->hnext = NULL;
+}
+
+/* The newest active client of endpoint ep, as the list walk it replaces found. */
+static struct client *ep_find(const struct net_bootstrap *bs, const char *ep)
+{
+	struct client *c = bs->by_ep[ep_hash(ep) & (bs->ep_buckets - 1)];
+
+	while (c && strcmp(client_ep(c), ep) != 0)
+		c = c->hnext;
+	return c;
 }
 
 /* One write(2) per record keeps lines whole when several workers append. */
@@ -123,6 +247,8 @@ static void client_end(struct client *c)
 	if (c->in_flight)
 		coap_session_set_max_retransmit(c->cs, 0);
 	coap_session_set_app_data(c->cs, NULL);
+	timer_clear(c->bs, c);
+	ep_unlink(c->bs, c);
 	list_remove(c);
 	c->bs->n_active--;
 	list_insert(&c->bs->ended, c);
@@ -255,7 +381,7 @@ static void client_advance(struct client *c)
 	}
 	c->in_flight = true;
 	c->in_flight_op = plan_op_name(cmd->op);
-	c->deadline_ms = now_ms() + c->bs->exchange_timeout_ms;
+	timer_set(c->bs, c, now_ms() + c->bs->exchange_timeout_ms);
 }
 
 /* Copy the value of key in an URI query "a=1&b=2" into out; false when absent. */
@@ -340,6 +466,35 @@ static int admit_cert(coap_session_t *cs, const struct policy *pol, struct bs_cl
 	return admit_client_cert(pol, c, &f, dev, reason);
 }
 
+/* Admission by the raw public key the handshake proved (RFC 7250). */
+static int admit_rpk(coap_session_t *cs, const struct policy *pol, struct bs_client *c,
+		     const struct policy_device **dev, const char **reason)
+{
+	uint8_t spki[SPKI_MAX];
+	size_t len;
+
+	if (dtls_peer_rpk(cs, spki, sizeof(spki), &len) < 0) {
+		*reason = "RPK session without a readable EC public key";
+		return -EACCES;
+	}
+	dtls_rpk_fingerprint(spki, len, c->identity, sizeof(c->identity));
+	return admit_client_rpk(pol, c, spki, len, dev, reason);
+}
+
+/* Which device c is, by the credential of its channel; as admit_client(). */
+static int admit(struct net_bootstrap *bs, coap_session_t *cs, struct bs_client *c,
+		 const coap_bin_const_t *id, const struct policy_device **dev, const char **reason)
+{
+	/* Only the RPK endpoint's context negotiates raw public keys (defect 9). */
+	if (bs->ctx_rpk != NULL && coap_session_get_context(cs) == bs->ctx_rpk) {
+		c->auth = BS_AUTH_RPK;
+		return admit_rpk(cs, bs->pol, c, dev, reason);
+	}
+	if (c->auth == BS_AUTH_CERT)
+		return admit_cert(cs, bs->pol, c, dev, reason);
+	return admit_client(bs->pol, c, id ? id->s : NULL, id ? id->length : 0, dev, reason);
+}
+
 static void refuse(struct net_bootstrap *bs, const struct bs_client *c, const char *reason,
 		   coap_pdu_t *resp)
 {
@@ -359,11 +514,8 @@ static void cancel_previous(struct net_bootstrap *bs, coap_session_t *cs, const 
 {
 	struct client *c = coap_session_get_app_data(cs);
 
-	if (c == NULL) {
-		for (c = bs->active; c; c = c->next)
-			if (strcmp(bs_session_client(c->s)->endpoint, ep) == 0)
-				break;
-	}
+	if (c == NULL)
+		c = ep_find(bs, ep);
 	if (c)
 		client_fail(c, "superseded by a new Bootstrap-Request");
 }
@@ -392,6 +544,9 @@ static int client_start(struct net_bootstrap *bs, coap_session_t *cs, coap_mid_t
 	coap_session_set_app_data(cs, c);
 	list_insert(&bs->active, c);
 	bs->n_active++;
+	ep_grow(bs);
+	ep_link(bs, c);
+	timer_set(bs, c, 0); /* started by the next poll */
 	return 0;
 }
 
@@ -415,9 +570,7 @@ static void on_bootstrap_request(coap_resource_t *r, coap_session_t *cs, const c
 		refuse(bs, &bc, "Bootstrap-Request was not confirmable", resp);
 		return;
 	}
-	if (bc.auth == BS_AUTH_CERT ? admit_cert(cs, bs->pol, &bc, &dev, &reason) < 0
-				    : admit_client(bs->pol, &bc, id ? id->s : NULL,
-						   id ? id->length : 0, &dev, &reason) < 0) {
+	if (admit(bs, cs, &bc, id, &dev, &reason) < 0) {
 		refuse(bs, &bc, reason, resp);
 		return;
 	}
@@ -478,6 +631,7 @@ static coap_response_t on_response(coap_session_t *cs, const coap_pdu_t *sent,
 	if (!coap_get_data_large(received, &len, &data, &offset, &total))
 		len = 0;
 	c->in_flight = false;
+	timer_clear(c->bs, c);
 	bs_session_response(c->s, (uint8_t)coap_pdu_get_code(received), response_cf(received),
 			    data, len, now_ms());
 	client_advance(c);
@@ -523,41 +677,36 @@ static int on_event(coap_session_t *cs, const coap_event_t event)
 	return 0;
 }
 
-static void expire(struct net_bootstrap *bs, uint64_t now)
+static void expire(struct client *c)
 {
-	struct client *c = bs->active, *next;
 	char reason[96];
 
-	for (; c; c = next) {
-		next = c->next;
-		if (c->in_flight && now >= c->deadline_ms) {
-			snprintf(reason, sizeof(reason), "no response to %s within %llu s",
-				 c->in_flight_op, (unsigned long long)(bs->exchange_timeout_ms / 1000));
-			client_fail(c, reason);
-		}
-	}
+	snprintf(reason, sizeof(reason), "no response to %s within %llu s", c->in_flight_op,
+		 (unsigned long long)(c->bs->exchange_timeout_ms / 1000));
+	client_fail(c, reason);
 }
 
 int net_bootstrap_poll(struct net_bootstrap *bs)
 {
 	uint64_t now = now_ms(), wait = POLL_MAX_MS;
-	struct client *c, *next;
+	struct client *c;
 
 	while ((c = bs->ended) != NULL) {
 		list_remove(c);
 		client_release(c);
 	}
-	for (c = bs->active; c; c = next) {
-		next = c->next;
+	/* A started client goes back on the list with a deadline past now. */
+	while ((c = bs->timer_head) != NULL && c->deadline_ms <= now) {
+		timer_clear(bs, c);
 		if (!c->started) {
 			c->started = true;
 			client_advance(c);
+		} else if (c->in_flight) {
+			expire(c);
 		}
 	}
-	expire(bs, now);
-	for (c = bs->active; c; c = c->next)
-		if (c->in_flight && c->deadline_ms > now && c->deadline_ms - now < wait)
-			wait = c->deadline_ms - now;
+	if (c && c->deadline_ms - now < wait)
+		wait = c->deadline_ms - now;
 	/* A just-ended client is released promptly. */
 	return bs->ended ? 0 : (int)wait;
 }
@@ -577,6 +726,13 @@ int net_bootstrap_psk_key(struct net_bootstrap *bs, const uint8_t *id, size_t id
 	*key = d->psk.key;
 	*key_len = d->psk.key_len;
 	return 0;
+}
+
+bool net_bootstrap_rpk_known(struct net_bootstrap *bs, const uint8_t *spki, size_t len)
+{
+	const struct policy_device *d = policy_device_by_rpk(bs->pol, spki, len);
+
+	return d != NULL && d->bootstrap == POLICY_CRED_RPK;
 }
 
 static int audit_open(struct net_bootstrap *bs, const char *path)
@@ -605,10 +761,40 @@ static void settings_apply(struct net_bootstrap *bs, const struct policy *pol)
 	bs->exchange_timeout_ms = (uint64_t)st->exchange_timeout * 1000;
 }
 
+/* The Bootstrap interface's resources and handlers on ctx. Returns 0 or -ENOMEM. */
+static int bootstrap_register(struct net_bootstrap *bs, coap_context_t *ctx)
+{
+	coap_resource_t *r = coap_resource_init(coap_make_str_const("bs"), 0);
+
+	if (r == NULL)
+		return -ENOMEM;
+	coap_resource_set_userdata(r, bs);
+	coap_register_request_handler(r, COAP_REQUEST_POST, on_bootstrap_request);
+	coap_add_resource(ctx, r);
+	r = coap_resource_init(coap_make_str_const("bspack"), 0);
+	if (r == NULL)
+		return -ENOMEM;
+	coap_register_request_handler(r, COAP_REQUEST_GET, on_bspack_request);
+	coap_add_resource(ctx, r);
+	coap_register_response_handler(ctx, on_response);
+	coap_register_nack_handler(ctx, on_nack);
+	coap_register_event_handler(ctx, on_event);
+	coap_context_set_block_mode(ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+	return 0;
+}
+
+int net_bootstrap_add_rpk_context(struct net_bootstrap *bs, coap_context_t *ctx)
+{
+	int rc = bootstrap_register(bs, ctx);
+
+	if (rc == 0)
+		bs->ctx_rpk = ctx;
+	return rc;
+}
+
 int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_bootstrap **out)
 {
 	struct net_bootstrap *bs = calloc(1, sizeof(*bs));
-	coap_resource_t *r;
 	int rc;
 
 	if (bs == NULL)
@@ -618,25 +804,18 @@ int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_
 	policy_ref(pol);
 	bs->audit_fd = -1;
 	settings_apply(bs, pol);
+	bs->ep_buckets = EP_BUCKETS_MIN;
+	bs->by_ep = calloc(bs->ep_buckets, sizeof(*bs->by_ep));
+	if (bs->by_ep == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
 	rc = audit_open(bs, policy_settings(pol)->audit_log);
 	if (rc < 0)
 		goto fail;
-	rc = -ENOMEM;
-	r = coap_resource_init(coap_make_str_const("bs"), 0);
-	if (r == NULL)
+	rc = bootstrap_register(bs, ctx);
+	if (rc < 0)
 		goto fail;
-	coap_resource_set_userdata(r, bs);
-	coap_register_request_handler(r, COAP_REQUEST_POST, on_bootstrap_request);
-	coap_add_resource(ctx, r);
-	r = coap_resource_init(coap_make_str_const("bspack"), 0);
-	if (r == NULL)
-		goto fail;
-	coap_register_request_handler(r, COAP_REQUEST_GET, on_bspack_request);
-	coap_add_resource(ctx, r);
-	coap_register_response_handler(ctx, on_response);
-	coap_register_nack_handler(ctx, on_nack);
-	coap_register_event_handler(ctx, on_event);
-	coap_context_set_block_mode(ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
 	*out = bs;
 	return 0;
 fail:
@@ -667,5 +846,6 @@ void net_bootstrap_free(struct net_bootstrap *bs)
 	if (bs->audit_fd > STDERR_FILENO)
 		close(bs->audit_fd);
 	policy_unref(bs->pol);
+	free(bs->by_ep);
 	free(bs);
 }

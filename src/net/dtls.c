@@ -1,5 +1,6 @@
 #include "net/dtls.h"
 #include "net/bootstrap.h"
+#include "dtls_int.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -20,7 +21,7 @@
  * Defect 7: for the wolfSSL backend coap_session_get_tls() returns the
  * address of the WOLFSSL pointer (WOLFSSL **), not the WOLFSSL *.
  */
-static WOLFSSL *dtls_ssl(const coap_session_t *session)
+WOLFSSL *dtls_ssl(const coap_session_t *session)
 {
 	coap_tls_library_t lib;
 	WOLFSSL **pssl = coap_session_get_tls(session, &lib);

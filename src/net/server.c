@@ -1,6 +1,7 @@
 /*
- * lwbsd's network shell: one libcoap context, its endpoints and (D)TLS
- * credentials, and the event loop. Protocol work happens in net/bootstrap.c
+ * lwbsd's network shell: one libcoap context (two with a raw-public-key
+ * endpoint, net/dtls.h defect 9), its endpoints and (D)TLS credentials,
+ * and the event loop. Protocol work happens in net/bootstrap.c
  * (the glue) and the pure layers below it.
  */
 #include "net/server.h"
@@ -10,10 +11,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <coap3/coap.h>
 
@@ -25,6 +28,9 @@
 struct net_server {
 	coap_context_t *ctx;
 	struct net_bootstrap *bs;
+	coap_context_t *ctx_rpk; /* RPK endpoint (RFC 7250), or NULL */
+	struct dtls_rpk *rpk;    /* its key, alive as long as ctx_rpk */
+	int epfd;                /* both contexts' epoll fds, when ctx_rpk; else -1 */
 };
 
 static int net_parse_addr(const char *host, uint16_t port, coap_address_t *out)
@@ -46,8 +52,8 @@ static int net_parse_addr(const char *host, uint16_t port, coap_address_t *out)
 	return -EINVAL;
 }
 
-static int net_listen(struct net_server *srv, const char *host, uint16_t port,
-		      coap_proto_t proto)
+static int net_listen(coap_context_t *ctx, const char *host, uint16_t port, coap_proto_t proto,
+		      const char *what)
 {
 	coap_address_t addr;
 
@@ -59,14 +65,13 @@ static int net_listen(struct net_server *srv, const char *host, uint16_t port,
 		return -EINVAL;
 	}
 	errno = 0;
-	if (coap_new_endpoint(srv->ctx, &addr, proto) == NULL) {
+	if (coap_new_endpoint(ctx, &addr, proto) == NULL) {
 		int err = errno ? errno : EADDRNOTAVAIL;
 		log_err("net: cannot listen on '%s' port %u/%s (%s)", host, port,
 			proto == COAP_PROTO_DTLS ? "dtls" : "udp", strerror(err));
 		return -err;
 	}
-	log_info("net: listening on %s port %u (%s)", host, port,
-		 proto == COAP_PROTO_DTLS ? "coaps, DTLS 1.2/1.3" : "coap");
+	log_info("net: listening on %s port %u (%s)", host, port, what);
 	return 0;
 }
 
@@ -96,11 +101,54 @@ static void net_enlarge_rcvbuf(const struct net_config *cfg)
 			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 		else
 			continue;
-		if (port != cfg->coap_port && port != cfg->coaps_port)
+		if (port != cfg->coap_port && port != cfg->coaps_port && port != cfg->coaps_rpk_port)
 			continue;
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	}
+}
+
+/* Watch ctx's own epoll fd (readable when any of its sockets or timers is). */
+static int net_watch(int epfd, coap_context_t *ctx)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = ctx};
+	int fd = coap_context_get_coap_fd(ctx);
+
+	if (fd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		log_err("net: cannot watch the libcoap context (%s): libcoap needs epoll support",
+			fd < 0 ? "no epoll fd" : strerror(errno));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The raw-public-key endpoint: a libcoap context of its own (net/dtls.h
+ * defect 9) sharing the Bootstrap interface, policy and audit log of the
+ * first. With workers each one opens it too; --wrap=bind (net/reuseport.c)
+ * gives its socket SO_REUSEPORT like every other.
+ */
+static int net_rpk_open(struct net_server *srv, const struct net_config *cfg)
+{
+	int rc;
+
+	srv->ctx_rpk = coap_new_context(NULL);
+	if (srv->ctx_rpk == NULL)
+		return -ENOMEM;
+	coap_context_set_max_handshake_sessions(srv->ctx_rpk, NET_MAX_HANDSHAKES);
+	rc = dtls_rpk_new(srv->ctx_rpk, cfg->rpk_key_file, srv->bs, &srv->rpk);
+	if (rc == 0)
+		rc = net_bootstrap_add_rpk_context(srv->bs, srv->ctx_rpk);
+	for (size_t i = 0; rc == 0 && i < cfg->n_listen; i++)
+		rc = net_listen(srv->ctx_rpk, cfg->listen[i], cfg->coaps_rpk_port, COAP_PROTO_DTLS,
+				"coaps, raw public keys");
+	if (rc < 0)
+		return rc;
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv->epfd < 0)
+		return -errno;
+	rc = net_watch(srv->epfd, srv->ctx);
+	return rc < 0 ? rc : net_watch(srv->epfd, srv->ctx_rpk);
 }
 
 int net_server_new(const struct net_config *cfg, const struct policy *pol,
@@ -114,6 +162,7 @@ int net_server_new(const struct net_config *cfg, const struct policy *pol,
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		goto fail;
+	srv->epfd = -1;
 	srv->ctx = coap_new_context(NULL);
 	if (srv->ctx == NULL)
 		goto fail;
@@ -132,12 +181,16 @@ int net_server_new(const struct net_config *cfg, const struct policy *pol,
 			goto fail;
 	}
 	for (size_t i = 0; i < cfg->n_listen; i++) {
-		rc = net_listen(srv, cfg->listen[i], cfg->coap_port, COAP_PROTO_UDP);
+		rc = net_listen(srv->ctx, cfg->listen[i], cfg->coap_port, COAP_PROTO_UDP, "coap");
 		if (rc == 0)
-			rc = net_listen(srv, cfg->listen[i], cfg->coaps_port, COAP_PROTO_DTLS);
+			rc = net_listen(srv->ctx, cfg->listen[i], cfg->coaps_port, COAP_PROTO_DTLS,
+					"coaps, DTLS 1.2/1.3");
 		if (rc < 0)
 			goto fail;
 	}
+	rc = cfg->coaps_rpk_port ? net_rpk_open(srv, cfg) : 0;
+	if (rc < 0)
+		goto fail;
 	net_enlarge_rcvbuf(cfg);
 	*out = srv;
 	return 0;
@@ -151,17 +204,114 @@ void net_server_set_policy(struct net_server *srv, const struct policy *pol)
 	net_bootstrap_set_policy(srv->bs, pol);
 }
 
+/* ms, lowered to when ctx's next timer (retransmission, DTLS) is due. */
+static int net_timer_bound(coap_context_t *ctx, int ms)
+{
+	coap_tick_t now;
+	unsigned t;
+
+	coap_ticks(&now);
+	t = coap_io_prepare_epoll(ctx, now); /* 0: no timer pending */
+	return t > 0 && t < (unsigned)ms ? (int)t : ms;
+}
+
+/*
+ * Two contexts, one loop: each libcoap context has its own epoll fd, which
+ * an outer epoll watches. After the wait, each context is processed
+ * without blocking (COAP_IO_NO_WAIT): datagrams of either endpoint are
+ * handled as soon as they arrive, as with one context, and neither can
+ * starve the other. Alternating blocking waits would delay each endpoint
+ * by the other's timeout instead.
+ */
+static int net_run_two(struct net_server *srv, struct net_signals *sig,
+		       void (*reload)(void *arg), void *arg)
+{
+	coap_context_t *ctxs[2] = {srv->ctx, srv->ctx_rpk};
+	struct epoll_event ev[2];
+
+	while (!sig->stop) {
+		int ms = net_bootstrap_poll(srv->bs);
+		ms = net_timer_bound(srv->ctx_rpk, net_timer_bound(srv->ctx, ms));
+		if (epoll_wait(srv->epfd, ev, 2, ms) < 0 && errno != EINTR) {
+			log_err("net: event loop failed (%s)", strerror(errno));
+			return -EIO;
+		}
+		for (int i = 0; i < 2; i++)
+			if (coap_io_process(ctxs[i], COAP_IO_NO_WAIT) < 0 && errno != EINTR) {
+				log_err("net: event loop failed (%s)", strerror(errno));
+				return -EIO;
+			}
+		if (sig->reload) {
+			sig->reload = 0;
+			if (reload)
+				reload(arg);
+		}
+	}
+	return 0;
+}
+
+#define NET_EVENTS 16
+#define NET_BURST_MAX 64
+
+/* Repeat each endpoint event burst times in ev (room for n * burst); returns the count. */
+static size_t net_repeat_reads(struct epoll_event *ev, size_t n, unsigned burst)
+{
+	size_t total = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].data.ptr != NULL && (ev[i].events & EPOLLIN))
+			for (unsigned k = 1; k < burst; k++)
+				ev[total++] = ev[i];
+	return total;
+}
+
+/*
+ * One turn over ctx, in place of coap_io_process(ctx, ms). libcoap reads
+ * one datagram per endpoint event and then walks every session
+ * (coap_io_do_epoll() ends with coap_io_prepare_epoll()); with tens of
+ * thousands of sessions held that walk is most of a turn, and lwbsd fell
+ * behind a fleet arriving at once (README.md, Performance). So while
+ * datagrams keep coming, each endpoint event is repeated: up to *burst
+ * datagrams per walk, doubling while the socket stays readable, halving
+ * when it is found empty. A repeat that finds the socket empty costs one
+ * recvmsg() with EAGAIN, which libcoap ignores. No walk is needed before
+ * the wait: libcoap arms its timerfd, in the same epoll set, for its timers.
+ */
+static int net_turn(coap_context_t *ctx, int ms, unsigned *burst)
+{
+	struct epoll_event ev[NET_EVENTS * NET_BURST_MAX];
+	int epfd = coap_context_get_coap_fd(ctx);
+	int n = epoll_wait(epfd, ev, NET_EVENTS, 0);
+
+	if (n == 0) {
+		*burst = *burst > 1 ? *burst / 2 : 1;
+		n = epoll_wait(epfd, ev, NET_EVENTS, ms);
+	} else if (n > 0 && *burst < NET_BURST_MAX) {
+		*burst *= 2;
+	}
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	/* Also with no event (the bound passed): the walk runs libcoap's timers. */
+	coap_io_do_epoll(ctx, ev, net_repeat_reads(ev, (size_t)n, *burst));
+	return 0;
+}
+
 int net_server_run(struct net_server *srv, struct net_signals *sig,
 		   void (*reload)(void *arg), void *arg)
 {
+	unsigned burst = 1;
+
+	if (srv->ctx_rpk != NULL)
+		return net_run_two(srv, sig, reload, arg);
 	while (!sig->stop) {
 		/*
 		 * A signal interrupts the wait (EINTR), so SIGTERM takes
 		 * effect at once; the bound keeps timers honest otherwise.
 		 */
 		int ms = net_bootstrap_poll(srv->bs);
-		if (coap_io_process(srv->ctx, (uint32_t)ms) < 0 && errno != EINTR) {
-			log_err("net: event loop failed (%s)", strerror(errno));
+		int rc = net_turn(srv->ctx, ms, &burst);
+		if (rc < 0) {
+			log_err("net: event loop failed (%s)", strerror(-rc));
 			return -EIO;
 		}
 		if (sig->reload) {
@@ -178,6 +328,11 @@ void net_server_free(struct net_server *srv)
 	if (srv == NULL)
 		return;
 	net_bootstrap_free(srv->bs);
+	if (srv->ctx_rpk)
+		coap_free_context(srv->ctx_rpk);
+	dtls_rpk_free(srv->rpk);
+	if (srv->epfd >= 0)
+		close(srv->epfd);
 	if (srv->ctx)
 		coap_free_context(srv->ctx);
 	free(srv);

@@ -15,6 +15,7 @@ void policy_free(struct policy *p)
 	hmap_free(p->dev_by_endpoint);
 	hmap_free(p->dev_by_pattern);
 	hmap_free(p->dev_by_identity);
+	hmap_free(p->dev_by_rpk);
 	free(p->servers.items);
 	free(p->devices.items);
 	free(p->patterns.items);
@@ -37,6 +38,12 @@ const struct policy_device *policy_device_by_psk_identity(const struct policy *p
                                                           size_t len)
 {
 	return hmap_get(p->dev_by_identity, id, len);
+}
+
+const struct policy_device *policy_device_by_rpk(const struct policy *p, const uint8_t *spki,
+                                                 size_t len)
+{
+	return hmap_get(p->dev_by_rpk, spki, len);
 }
 
 bool policy_device_claims(const struct policy_device *dev, const char *ep)

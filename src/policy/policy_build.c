@@ -117,8 +117,9 @@ int policy_new(struct policy **out)
 	p->dev_by_endpoint = hmap_new(16);
 	p->dev_by_pattern = hmap_new(16);
 	p->dev_by_identity = hmap_new(16);
+	p->dev_by_rpk = hmap_new(16);
 	if (!p->server_by_id || !p->server_by_ssid || !p->dev_by_endpoint || !p->dev_by_pattern ||
-	    !p->dev_by_identity)
+	    !p->dev_by_identity || !p->dev_by_rpk)
 		goto fail;
 	policy_default_settings(&p->settings);
 	policy_set_version(p, 0);
@@ -184,6 +185,10 @@ const struct policy_device *policy_device_clash(const struct policy *p,
 		old = hmap_get(p->dev_by_identity, dev->psk.identity, dev->psk.identity_len);
 		kind = POLICY_CLASH_PSK_IDENTITY;
 	}
+	if (old == NULL && dev->bootstrap == POLICY_CRED_RPK) {
+		old = hmap_get(p->dev_by_rpk, dev->rpk_spki, dev->rpk_spki_len);
+		kind = POLICY_CLASH_RPK;
+	}
 	if (old != NULL && what != NULL)
 		*what = kind;
 	return old;
@@ -207,5 +212,7 @@ int policy_add_device(struct policy *p, const struct policy_device *dev)
 		rc = policy_vec_push(&p->patterns, dev);
 	if (rc == 0 && dev->bootstrap == POLICY_CRED_PSK)
 		rc = hmap_insert(p->dev_by_identity, dev->psk.identity, dev->psk.identity_len, d);
+	if (rc == 0 && dev->bootstrap == POLICY_CRED_RPK)
+		rc = hmap_insert(p->dev_by_rpk, dev->rpk_spki, dev->rpk_spki_len, d);
 	return rc;
 }

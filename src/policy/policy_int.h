@@ -27,6 +27,7 @@ struct policy {
 	struct hmap *dev_by_endpoint;
 	struct hmap *dev_by_pattern;
 	struct hmap *dev_by_identity;
+	struct hmap *dev_by_rpk; /* key: the SubjectPublicKeyInfo DER */
 	char version[17];
 	/* Routing (policy_routes.c): */
 	struct policy_vec pools;   /* const struct policy_pool * */

@@ -68,10 +68,10 @@ int admit_client(const struct policy *pol, struct bs_client *c, const uint8_t *i
 		}
 		return admit_psk(pol, c, id, id_len, dev, reason);
 	case BS_AUTH_CERT: /* admit_client_cert() */
-	case BS_AUTH_RPK:
+	case BS_AUTH_RPK:  /* admit_client_rpk() */
 		break;
 	}
-	*reason = "raw public key bootstrap is not supported";
+	*reason = "DTLS session with neither a PSK identity nor a readable certificate or key";
 	return -EACCES;
 }
 
@@ -165,6 +165,26 @@ int admit_client_cert(const struct policy *pol, struct bs_client *c,
 	if (d->cert.has_fingerprint &&
 	    memcmp(d->cert.fingerprint, f->sha256, sizeof(f->sha256)) != 0) {
 		*reason = "certificate differs from the one pinned for this device";
+		return -EACCES;
+	}
+	*dev = d;
+	return 0;
+}
+
+int admit_client_rpk(const struct policy *pol, struct bs_client *c, const uint8_t *spki,
+		     size_t spki_len, const struct policy_device **dev, const char **reason)
+{
+	const struct policy_device *d = policy_device_by_rpk(pol, spki, spki_len);
+
+	if (d == NULL || d->bootstrap != POLICY_CRED_RPK) {
+		*reason = "raw public key is not in the policy";
+		return -ENOENT;
+	}
+	/* Transport TS 1.2 §5.2.1: without ep=, the key's entry names the endpoint. */
+	if (c->endpoint[0] == '\0' && d->endpoint)
+		snprintf(c->endpoint, sizeof(c->endpoint), "%s", d->endpoint);
+	if (c->endpoint[0] == '\0' || !policy_device_claims(d, c->endpoint)) {
+		*reason = "raw public key may not claim this endpoint name";
 		return -EACCES;
 	}
 	*dev = d;

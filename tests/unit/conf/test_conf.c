@@ -896,6 +896,43 @@ END_TEST
 
 
 /* Issue 4: certificate bootstrap entries, lwbsd's PKI keys, generated server credentials. */
+START_TEST(raw_public_keys_are_checked)
+{
+	/* RFC 7250 keys: one per device, EC of at least 255 bits, one of three spellings. */
+	write_file("p.yaml",
+	           "lwbsd:\n"
+	           "  coaps_rpk_port: 5685\n"
+	           "servers:\n"
+	           "  - {id: dm, uri: \"coap://h\", short_server_id: 1, security: nosec}\n"
+	           "devices:\n"
+	           "  - endpoint: a\n"
+	           "    bootstrap: {rpk: {public_key_hex: \"3059301306072a8648ce3d020106082a8648ce3d03010703420004b8dcafbd1a5f55f6342a64e3cd871bd76bc69748e8c4908c1541543750e3d3929c26be322b6821b8f0112dba28ae529c50aad780093fa0abd15560655c2677a0\"}}\n"
+	           "    servers: [dm]\n"
+	           "  - endpoint: b\n"
+	           "    bootstrap: {rpk: {public_key_hex: \"3059301306072a8648ce3d020106082a8648ce3d03010703420004b8dcafbd1a5f55f6342a64e3cd871bd76bc69748e8c4908c1541543750e3d3929c26be322b6821b8f0112dba28ae529c50aad780093fa0abd15560655c2677a0\"}}\n"
+	           "    servers: [dm]\n"
+	           "  - endpoint: c\n"
+	           "    bootstrap: {rpk: {public_key_hex: \"304e301006072a8648ce3d020106052b81040021033a00043af6a3f29979d08c812d709590fbe7239719c5eb6fc62d908bfb322a65fe4313974f26557393c3e867968c82a94f2393fba703bd54456f18\"}}\n"
+	           "    servers: [dm]\n"
+	           "  - endpoint: d\n"
+	           "    bootstrap: {rpk: {}}\n"
+	           "    servers: [dm]\n"
+	           "  - endpoint: e\n"
+	           "    bootstrap: {rpk: {public_key_file: e.key}}\n"
+	           "    servers: [dm]\n",
+	           0644);
+	write_file("e.key", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n",
+	           0600);
+	ck_assert_int_lt(load("p.yaml"), 0);
+	expect_error("p.yaml", 2, 19, "give coaps_rpk_port without rpk_key: give 'rpk_key'");
+	expect_error("p.yaml", 10, 39, "the raw public key of device 'b' is already used by device "
+	                               "'a'");
+	expect_error("p.yaml", 13, 39, "is not on P-256, P-384 or P-521");
+	expect_error("p.yaml", 16, 22, "needs exactly one of 'public_key_file'");
+	expect_error("p.yaml", 19, 40, "is a private key: give only the public key");
+}
+END_TEST
+
 START_TEST(certificate_keys_are_checked)
 {
 	write_file("p.yaml",
@@ -962,6 +999,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, shipped_example_loads);
 	tcase_add_test(tc, relative_paths_follow_the_file);
 	tcase_add_test(tc, certificate_keys_are_checked);
+	tcase_add_test(tc, raw_public_keys_are_checked);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(big, setup, teardown);
 	tcase_set_timeout(big, 120);

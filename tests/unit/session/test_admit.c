@@ -10,8 +10,14 @@
 #include "cred/cert.h"
 #include "policy/policy.h"
 #include "session/admit.h"
+#include "util/encoding.h"
 
 #define NOW_S 1700000000LL
+
+/* Two P-256 SubjectPublicKeyInfos (openssl pkey -pubout -outform DER). */
+#define RPK_A "3059301306072a8648ce3d020106082a8648ce3d03010703420004b8dcafbd1a5f55f6342a64e3cd871bd76bc69748e8c4908c1541543750e3d3929c26be322b6821b8f0112dba28ae529c50aad780093fa0abd15560655c2677a0"
+#define RPK_B "3059301306072a8648ce3d020106082a8648ce3d030107034200046d29778204d05688cf28952668c14c5c7b6a60538c1dff7ec9d6012d6dd40a2973d1a2348fcfa2c1e387c0519bac4f1385513638cbace5cdb40d51dba574fb12"
+#define RPK_UNKNOWN "3059301306072a8648ce3d020106082a8648ce3d030107034200040000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
 
 static const char *policy_yaml =
     "lwbsd:\n"
@@ -38,6 +44,12 @@ static const char *policy_yaml =
     "    servers: [dm]\n"
     "  - endpoint_pattern: \"fleet-*\"\n"
     "    bootstrap: {certificate: {match: san_dns}}\n"
+    "    servers: [dm]\n"
+    "  - endpoint: rpk-a\n"
+    "    bootstrap: {rpk: {public_key_hex: \"" RPK_A "\"}}\n"
+    "    servers: [dm]\n"
+    "  - endpoint_pattern: \"rpk-fleet-*\"\n"
+    "    bootstrap: {rpk: {public_key_hex: \"" RPK_B "\"}}\n"
     "    servers: [dm]\n"
     "  - endpoint: psk-dev\n"
     "    bootstrap: {psk: {identity: p, key_hex: \"00112233445566778899aabbccddeeff\"}}\n"
@@ -214,6 +226,66 @@ START_TEST(fingerprint_pin)
 }
 END_TEST
 
+static int admit_rpk(const char *ep, const char *spki_hex, struct bs_client *c,
+                     const struct policy_device **dev, const char **reason)
+{
+	uint8_t spki[128];
+	size_t len = 0;
+
+	ck_assert_int_eq(encoding_hex_decode(spki_hex, strlen(spki_hex), spki, sizeof(spki), &len),
+	                 0);
+	memset(c, 0, sizeof(*c));
+	c->auth = BS_AUTH_RPK;
+	snprintf(c->endpoint, sizeof(c->endpoint), "%s", ep);
+	return admit_client_rpk(pol, c, spki, len, dev, reason);
+}
+
+START_TEST(rpk_pinned_key_admits_its_endpoint)
+{
+	const struct policy_device *dev = NULL;
+	const char *reason = NULL;
+	struct bs_client c;
+
+	ck_assert_int_eq(admit_rpk("rpk-a", RPK_A, &c, &dev, &reason), 0);
+	ck_assert_str_eq(dev->endpoint, "rpk-a");
+	/* Transport TS 1.2 §5.2.1: no ep= names the key's own entry. */
+	ck_assert_int_eq(admit_rpk("", RPK_A, &c, &dev, &reason), 0);
+	ck_assert_str_eq(c.endpoint, "rpk-a");
+	ck_assert_int_eq(admit_rpk("rpk-fleet-9", RPK_B, &c, &dev, &reason), 0);
+	ck_assert_str_eq(dev->pattern, "rpk-fleet-*");
+}
+END_TEST
+
+START_TEST(rpk_unknown_key_or_foreign_endpoint_refused)
+{
+	const struct policy_device *dev = NULL;
+	const char *reason = NULL;
+	struct bs_client c;
+
+	ck_assert_int_eq(admit_rpk("rpk-a", RPK_UNKNOWN, &c, &dev, &reason), -ENOENT);
+	ck_assert_str_eq(reason, "raw public key is not in the policy");
+	ck_assert_int_eq(admit_rpk("rpk-fleet-1", RPK_A, &c, &dev, &reason), -EACCES);
+	ck_assert_str_eq(reason, "raw public key may not claim this endpoint name");
+	ck_assert_int_eq(admit_rpk("dev-cn", RPK_A, &c, &dev, &reason), -EACCES);
+	/* A group has no exact name to derive. */
+	ck_assert_int_eq(admit_rpk("", RPK_B, &c, &dev, &reason), -EACCES);
+	ck_assert_ptr_null(dev);
+}
+END_TEST
+
+START_TEST(rpk_lookup_is_by_exact_key)
+{
+	uint8_t spki[128];
+	size_t len = 0;
+
+	encoding_hex_decode(RPK_A, strlen(RPK_A), spki, sizeof(spki), &len);
+	ck_assert_ptr_nonnull(policy_device_by_rpk(pol, spki, len));
+	ck_assert_ptr_null(policy_device_by_rpk(pol, spki, len - 1));
+	spki[len - 1] ^= 1;
+	ck_assert_ptr_null(policy_device_by_rpk(pol, spki, len));
+}
+END_TEST
+
 Suite *unit_suite(void);
 Suite *unit_suite(void)
 {
@@ -227,6 +299,12 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, revoked_by_serial_or_fingerprint);
 	tcase_add_test(tc, validity_and_key_strength);
 	tcase_add_test(tc, fingerprint_pin);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rpk");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, rpk_pinned_key_admits_its_endpoint);
+	tcase_add_test(tc, rpk_unknown_key_or_foreign_endpoint_refused);
+	tcase_add_test(tc, rpk_lookup_is_by_exact_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
