@@ -10,23 +10,28 @@ static void json_put(struct json *j, const char *s, size_t n)
 		j->err = buf_append(j->out, s, n);
 }
 
+/* Plain characters go out in runs: an audit record is written per bootstrap. */
 static void json_escaped(struct json *j, const char *s, size_t n)
 {
 	char u[8];
+	size_t run = 0; /* first character not yet put */
 
 	json_put(j, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			continue;
+		json_put(j, s + run, i - run);
+		run = i + 1;
 		if (c == '"' || c == '\\') {
 			json_put(j, "\\", 1);
 			json_put(j, (const char *)&c, 1);
-		} else if (c < 0x20 || c >= 0x7f) {
+		} else {
 			snprintf(u, sizeof(u), "\\u%04x", c);
 			json_put(j, u, 6);
-		} else {
-			json_put(j, (const char *)&c, 1);
 		}
 	}
+	json_put(j, s + run, n - run);
 	json_put(j, "\"", 1);
 }
 

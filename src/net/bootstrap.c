@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,6 +69,40 @@ struct net_bootstrap {
 	int audit_fd; /* -1: no audit log */
 	uint64_t exchange_timeout_ms;
 };
+
+/*
+ * libcoap draws message IDs and tokens with one getrandom(2) call each,
+ * some 6 % of lwbsd's CPU per NoSec bootstrap (README.md, Performance).
+ * The same kernel randomness, fetched 256 bytes at a time. The pool is
+ * emptied by net_bootstrap_new(), which runs in each worker after fork(),
+ * so no two workers hand out the same bytes.
+ */
+static struct {
+	uint8_t bytes[256];
+	size_t left; /* unused bytes at the end of bytes */
+} prng_pool;
+
+static int prng_pooled(void *out, size_t len)
+{
+	uint8_t *o = out;
+
+	while (len > 0) {
+		size_t n;
+
+		if (prng_pool.left == 0) {
+			if (getrandom(prng_pool.bytes, sizeof(prng_pool.bytes), 0) !=
+			    (ssize_t)sizeof(prng_pool.bytes))
+				return 0;
+			prng_pool.left = sizeof(prng_pool.bytes);
+		}
+		n = len < prng_pool.left ? len : prng_pool.left;
+		memcpy(o, prng_pool.bytes + sizeof(prng_pool.bytes) - prng_pool.left, n);
+		prng_pool.left -= n;
+		o += n;
+		len -= n;
+	}
+	return 1;
+}
 
 static uint64_t now_ms(void)
 {
@@ -804,6 +839,8 @@ int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_
 	policy_ref(pol);
 	bs->audit_fd = -1;
 	settings_apply(bs, pol);
+	prng_pool.left = 0;
+	coap_set_prng(prng_pooled);
 	bs->ep_buckets = EP_BUCKETS_MIN;
 	bs->by_ep = calloc(bs->ep_buckets, sizeof(*bs->by_ep));
 	if (bs->by_ep == NULL) {
