@@ -300,8 +300,10 @@ static bool net_batch_plain(struct net_batch *b, const void *sock)
 /*
  * Repeat each NoSec endpoint event b->burst times in ev (room for n *
  * NET_BURST_MAX); returns the count. DTLS endpoints are read once per
- * walk: repeated there, one DTLS 1.3 handshake in some 10,000 failed
- * (cause not found; bench/README.md).
+ * walk: batched there, a client ending and a new one from the same port
+ * (the kernel reuses it at once) can both be read before
+ * net_bootstrap_poll() releases the old session, whose close_notify then
+ * probably kills the new handshake (README.md, Performance).
  */
 static size_t net_repeat_reads(struct net_batch *b, struct epoll_event *ev, size_t n)
 {
@@ -321,9 +323,9 @@ static size_t net_repeat_reads(struct net_batch *b, struct epoll_event *ev, size
  * (coap_io_do_epoll() ends with coap_io_prepare_epoll()); with tens of
  * thousands of sessions held that walk is most of a turn, and lwbsd fell
  * behind a fleet arriving at once (README.md, Performance). So while
- * datagrams keep coming, each endpoint event is repeated: up to *burst
- * datagrams per walk, doubling while the socket stays readable, halving
- * when it is found empty. A repeat that finds the socket empty costs one
+ * datagrams keep coming, each NoSec endpoint event is repeated: up to
+ * b->burst datagrams per walk, doubling while the socket stays readable,
+ * halving when it is found empty. A repeat that finds the socket empty costs one
  * recvmsg() with EAGAIN, which libcoap ignores. No walk is needed before
  * the wait: libcoap arms its timerfd, in the same epoll set, for its timers.
  */

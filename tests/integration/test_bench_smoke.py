@@ -84,10 +84,23 @@ def main():
                          "--duration", "2")
         assert rc == 0 and s["stalled"] == 20 and s["failed"] == 0, s
 
+    def sources():
+        rc, s, err = bench("-s", coap, "-n", "30", "-c", "30", "--endpoint-prefix",
+                           "bench-src-", "--sources", "3")
+        assert rc == 0, err
+        check_summary(s, 30)
+        peers = {line.split(" from ")[1].split(":")[0] for line in srv.output().splitlines()
+                 if "'bench-src-" in line and " admitted (" in line}
+        assert peers == {"127.0.0.2", "127.0.0.3", "127.0.0.4"}, peers
+        p = subprocess.run([LWBS, "bench", "-s", coap, "-n", "1", "--source", "nope"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 2 and "invalid source address" in p.stderr, p.stderr
+
     t.run("NoSec: 300 bootstraps, mixed versions and formats, each audited once", nosec)
     t.run("PSK (shared identity): 100 bootstraps", psk)
     t.run("failures are counted by reason and fail the exit status", failures_by_reason)
     t.run("arrival rate and stall modes", rate_and_stall)
+    t.run("--sources spreads clients over loopback source addresses", sources)
     srv.stop()
     t.done()
 
