@@ -353,10 +353,15 @@ static int check_args(struct bench_args *a)
 	return 0;
 }
 
+static int apply_option_cb(void *a, int ch, const char *arg)
+{
+	return apply_option(a, ch, arg);
+}
+
 /* Returns 0, 1 for --help, or -EINVAL (reported). */
 static int parse_args(int argc, char **argv, struct bench_args *a)
 {
-	int ch, rc;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->b = (struct bench_options){
@@ -368,20 +373,9 @@ static int parse_args(int argc, char **argv, struct bench_args *a)
 	    .timeout_s = 30,
 	    .stall_after = SIM_OFF,
 	};
-	optind = 1;
-	opterr = 0; /* apply_option() reports, naming the command */
-	while ((ch = getopt_long(argc, argv, "s:c:n:dh", long_options, NULL)) != -1) {
-		if (ch == '?' || ch == ':') {
-			fprintf(stderr, "lwbs bench: unknown option or missing value: '%s'\n",
-			        argv[optind - 1]);
-			return -EINVAL;
-		}
-		rc = apply_option(a, ch, optarg);
-		if (rc != 0)
-			return rc;
-	}
-	if (optind != argc)
-		return usage_error("unexpected arguments");
+	rc = cmd_getopt("bench", argc, argv, "s:c:n:dh", long_options, apply_option_cb, a);
+	if (rc != 0)
+		return rc;
 	return check_args(a);
 }
 

@@ -276,9 +276,39 @@ static int check_args(struct client_args *a)
 }
 
 /* Returns 0, 1 for --help, or -EINVAL (reported). */
-static int parse_args(int argc, char **argv, struct client_args *a)
+static int apply_option_cb(void *a, int ch, const char *arg)
+{
+	return apply_option(a, ch, arg);
+}
+
+int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, int (*apply)(void *a, int ch, const char *arg),
+	       void *a)
 {
 	int ch, rc;
+
+	optind = 1;
+	opterr = 0; /* we report, naming the command */
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			fprintf(stderr, "lwbs %s: unknown option or missing value: '%s'\n", cmd,
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+		rc = apply(a, ch, optarg);
+		if (rc != 0)
+			return rc;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "lwbs %s: unexpected arguments (see 'lwbs help %s')\n", cmd, cmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct client_args *a)
+{
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->sim = (struct sim_options){
@@ -291,20 +321,9 @@ static int parse_args(int argc, char **argv, struct client_args *a)
 		.clients = 1,
 		.timeout_s = 30,
 	};
-	optind = 1;
-	opterr = 0; /* apply_option() reports, naming the command */
-	while ((ch = getopt_long(argc, argv, "s:e:dh", long_options, NULL)) != -1) {
-		if (ch == '?' || ch == ':') {
-			fprintf(stderr, "lwbs client: unknown option or missing value: '%s'\n",
-				argv[optind - 1]);
-			return -EINVAL;
-		}
-		rc = apply_option(a, ch, optarg);
-		if (rc != 0)
-			return rc;
-	}
-	if (optind != argc)
-		return usage_error("unexpected arguments");
+	rc = cmd_getopt("client", argc, argv, "s:e:dh", long_options, apply_option_cb, a);
+	if (rc != 0)
+		return rc;
 	return check_args(a);
 }
 

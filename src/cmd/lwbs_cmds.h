@@ -9,7 +9,20 @@
 #ifndef LWBS_CMD_LWBS_CMDS_H
 #define LWBS_CMD_LWBS_CMDS_H
 
+#include <getopt.h>
+
 #include "lwm2m/model.h"
+
+/*
+ * Run getopt_long over argv for `lwbs cmd`, handing each option to
+ * apply(a, ch, optarg) (which reports its own errors and returns 0, 1 to
+ * stop for --help, or a negative errno). Unknown options and stray
+ * arguments are reported naming the command. Returns 0, apply's non-zero
+ * result, or -EINVAL.
+ */
+int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, int (*apply)(void *a, int ch, const char *arg),
+	       void *a);
 
 /* lwbs route: explain where lwbsd would send a device (lwbs_route.c). */
 int cmd_route(int argc, char **argv);

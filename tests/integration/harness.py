@@ -90,6 +90,17 @@ class Lwbsd:
             time.sleep(0.05)
         raise AssertionError(f"expected {n} audit records, got {self.audit_records()}")
 
+    def wait_endpoint(self, ep, after=0, timeout=15):
+        """The last audit record of ep among those past the first `after`. A
+        client exits once it has answered Finish; lwbsd audits a moment later."""
+        deadline = time.time() + timeout
+        while True:
+            recs = [r for r in self.audit_records()[after:] if r["endpoint"] == ep]
+            if recs:
+                return recs[-1]
+            assert time.time() < deadline, f"no audit record for {ep}: {self.audit_records()}"
+            time.sleep(0.05)
+
     def stop(self):
         """SIGTERM; lwbsd must exit 0 within 5 s."""
         self.proc.send_signal(signal.SIGTERM)

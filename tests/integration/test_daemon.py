@@ -115,10 +115,11 @@ def main():
         while len(in_force.findall(srv.output())) == before and time.time() < deadline:
             time.sleep(0.05)
         assert len(in_force.findall(srv.output())) > before, srv.output()
+        n = len(srv.audit_records())
         p = bootstrap("dev-2")
         assert p.returncode == 0, p.stdout + p.stderr
-        rec = srv.audit_records()[-1]
-        assert rec["endpoint"] == "dev-2" and rec["policy"] != old, rec
+        rec = srv.wait_endpoint("dev-2", after=n)
+        assert rec["outcome"] == "success" and rec["policy"] != old, rec
     t.run("SIGHUP with a valid policy: new sessions use it", reload_valid_swaps)
 
     t.run("SIGTERM stops lwbsd cleanly", lambda: srv.stop())
