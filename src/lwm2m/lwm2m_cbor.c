@@ -4,12 +4,9 @@
  * or resource values; a key may also be an array of consecutive components
  * so that chains of single-entry maps collapse ({[3, 0]: {0: ...}}), and
  * either form may appear at any level. Objlnk values are text "oid:iid".
- * (The clause text was not at hand when this was written: the key forms
- * follow AVSystem Anjay's encoder and decoder and their test vectors in
- * tests/core/io/lwm2m_cbor_{in,out}.c.)
  * The encoder always writes the full nesting {oid: {iid: {rid: ...}}} with
- * definite lengths; the decoder takes every key form and indefinite lengths
- * (Anjay writes {_ [oid, iid]: {_ ...}}).
+ * definite lengths; the decoder takes every key form and indefinite lengths,
+ * since clients write collapsed keys and streaming encoders write {_ ...}.
  */
 #include "lwm2m/lwm2m_cbor.h"
 

@@ -24,16 +24,15 @@ static void encode_expect(const struct lwm2m_instance *inst, const char *hex)
 
 START_TEST(encode_nested_maps)
 {
-	/* Anjay's lwm2m_cbor_out resource_instances_nested_maps content, fully nested. */
 	struct lwm2m_resource res[] = {
-	    {1, LWM2M_NO_RIID, val_int(42)},
-	    {3, 21, val_float(69.68)},
-	    {3, 37, val_bool(false)},
+	    {1, LWM2M_NO_RIID, val_int(300)},
+	    {5, 7, val_float(1.5)},
+	    {5, 9, val_bool(true)},
 	};
-	struct lwm2m_instance inst = {.oid = 13, .iid = 26, .n_res = N_ELEMS(res), .res = res};
+	struct lwm2m_instance inst = {.oid = 21, .iid = 4, .n_res = N_ELEMS(res), .res = res};
 
-	/* {13: {26: {1: 42, 3: {21: 69.68, 37: false}}}} */
-	encode_expect(&inst, "a1 0d a1 181a a2 01 182a 03 a2 15 fb40516b851eb851ec 1825 f4");
+	/* {21: {4: {1: 300, 5: {7: 1.5, 9: true}}}}; 1.5 is exact as a half float. */
+	encode_expect(&inst, "a1 15 a1 04 a2 01 19012c 05 a2 07 f93e00 09 f5");
 }
 END_TEST
 
@@ -72,24 +71,24 @@ START_TEST(encode_value_kinds)
 }
 END_TEST
 
-/* Anjay tests/core/io/lwm2m_cbor_in.c: every key form decodes to /13/26/1 = 42. */
+/* Every key form of Core TS 1.2 §7.4.6 decodes to /21/4/1 = 300. */
 START_TEST(decode_all_key_forms)
 {
 	static const char *const forms[] = {
-	    "a1 83 0d 181a 01 182a",                               /* {[13, 26, 1]: 42} */
-	    "bf 9f 0d 181a 01 ff 182a ff",                         /* {_ [_ 13, 26, 1]: 42} */
-	    "a1 0d a1 181a a1 01 182a",                            /* {13: {26: {1: 42}}} */
-	    "a1 81 0d a1 81 181a a1 81 01 182a",                   /* {[13]: {[26]: {[1]: 42}}} */
-	    "bf 9f 0d ff bf 9f 181a ff bf 9f 01 ff 182a ff ff ff", /* all indefinite */
-	    "a1 82 0d 181a a1 01 182a",                            /* {[13, 26]: {1: 42}} */
+	    "a1 83 15 04 01 19012c",                           /* {[21, 4, 1]: 300} */
+	    "bf 9f 15 04 01 ff 19012c ff",                     /* {_ [_ 21, 4, 1]: 300} */
+	    "a1 15 a1 04 a1 01 19012c",                        /* {21: {4: {1: 300}}} */
+	    "a1 81 15 a1 81 04 a1 81 01 19012c",               /* {[21]: {[4]: {[1]: 300}}} */
+	    "bf 9f 15 ff bf 9f 04 ff bf 9f 01 ff 19012c ff ff ff", /* all indefinite */
+	    "a1 82 15 04 a1 01 19012c",                        /* {[21, 4]: {1: 300}} */
 	};
 	struct lwm2m_records rs = {0};
 
 	for (size_t i = 0; i < N_ELEMS(forms); i++) {
 		ck_assert_msg(decode_hex(forms[i], &rs) == 0, "%s", forms[i]);
 		ck_assert_uint_eq(rs.n, 1);
-		assert_path(&rs, 0, 13, 26, 1, -1);
-		assert_value(&rs, 0, val_int(42));
+		assert_path(&rs, 0, 21, 4, 1, -1);
+		assert_value(&rs, 0, val_int(300));
 		codec_records_free(&rs);
 	}
 }
@@ -99,34 +98,34 @@ START_TEST(decode_mixed_keys_and_values)
 {
 	struct lwm2m_records rs = {0};
 
-	/* Anjay two_resources_3 and two_resources_4. */
-	ck_assert_int_eq(decode_hex("a2 82 0d 181a a1 01 182a 83 0d 181a 02 15", &rs), 0);
-	ck_assert_int_eq(decode_hex("a2 83 0d 181a 01 182a 82 0d 181a a1 81 02 15", &rs), 0);
+	/* Key forms mixed in one map: {[21, 4]: {1: 300}, [21, 4, 2]: 9} and the reverse. */
+	ck_assert_int_eq(decode_hex("a2 82 15 04 a1 01 19012c 83 15 04 02 09", &rs), 0);
+	ck_assert_int_eq(decode_hex("a2 83 15 04 01 19012c 82 15 04 a1 81 02 09", &rs), 0);
 	ck_assert_uint_eq(rs.n, 4);
-	assert_path(&rs, 3, 13, 26, 2, -1);
-	assert_value(&rs, 3, val_int(21));
+	assert_path(&rs, 3, 21, 4, 2, -1);
+	assert_value(&rs, 3, val_int(9));
 	codec_records_free(&rs);
 
-	/* Anjay's value list: {[13, 26]: {1: 1, 2: -1, 3: 2.5, 4: "test", 5: h'11223344', 6:
-	 * "12:34", 7: 1}} */
-	ck_assert_int_eq(decode_hex("a1 82 0d 181a a7 01 01 02 20 03 f94100 04 6474657374"
-	                            " 05 4411223344 06 6531323a3334 07 01",
+	/* Every kind of value: {[21, 4]: {1: 7, 2: -3, 3: 0.25, 4: "lwbs", 5: h'c0ffee',
+	 * 6: "3:0", 7: 0}} */
+	ck_assert_int_eq(decode_hex("a1 82 15 04 a7 01 07 02 22 03 f93400 04 646c776273"
+	                            " 05 43c0ffee 06 63333a30 07 00",
 	                            &rs),
 	                 0);
 	ck_assert_uint_eq(rs.n, 7);
-	assert_value(&rs, 1, val_int(-1));
-	assert_value(&rs, 2, val_float(2.5));
-	assert_value(&rs, 3, val_str("test"));
-	assert_value(&rs, 4, val_opaque("\x11\x22\x33\x44", 4));
-	assert_value(&rs, 5, val_objlnk(12, 34));
+	assert_value(&rs, 1, val_int(-3));
+	assert_value(&rs, 2, val_float(0.25));
+	assert_value(&rs, 3, val_str("lwbs"));
+	assert_value(&rs, 4, val_opaque("\xc0\xff\xee", 3));
+	assert_value(&rs, 5, val_objlnk(3, 0));
 	codec_records_free(&rs);
 
-	/* {[13, 26, 1]: (_ h'0011', h'2233')} and {[13, 26, 1, 2]: 5} */
-	ck_assert_int_eq(decode_hex("a1 83 0d 181a 01 5f 420011 422233 ff", &rs), 0);
-	ck_assert_int_eq(decode_hex("a1 84 0d 181a 01 02 05", &rs), 0);
+	/* {[21, 4, 1]: (_ h'0011', h'2233')} and {[21, 4, 1, 2]: 5} */
+	ck_assert_int_eq(decode_hex("a1 83 15 04 01 5f 420011 422233 ff", &rs), 0);
+	ck_assert_int_eq(decode_hex("a1 84 15 04 01 02 05", &rs), 0);
 	ck_assert_uint_eq(rs.n, 2);
 	assert_value(&rs, 0, val_opaque("\x00\x11\x22\x33", 4));
-	assert_path(&rs, 1, 13, 26, 1, 2);
+	assert_path(&rs, 1, 21, 4, 1, 2);
 	codec_records_free(&rs);
 }
 END_TEST

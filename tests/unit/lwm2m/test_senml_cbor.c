@@ -7,7 +7,7 @@
 #include "testutil.h"
 
 /*
- * Core TS 1.1 Table 7.4.4-2 in SenML CBOR, as in Wakaama's senml_cbor_test_1:
+ * Core TS 1.1 Table 7.4.4-2 in SenML CBOR (RFC 8428 §6 labels, RFC 8949 encoding):
  * [{-2: "/3/0/", 0: "0", 3: "Open Mobile Alliance"}, {0: "1", 3: ...}, ...,
  *  {0: "13", 2: 1367491215}, {0: "14", 3: "+02:00"}, {0: "16", 3: "U"}]
  */
@@ -26,7 +26,7 @@
 	"0063312f3202fb4036e6666666666606381da30063312f3202fb403819999999"                         \
 	"999a063831"
 
-/* Table 7.4.4-4 (objlnk, "vlo" text label; /66/1/2 in decimal as Wakaama corrects it). */
+/* Table 7.4.4-4 (Objlnk under the "vlo" text label; /66/1/2's value in decimal). */
 #define OBJLNK_SENML_CBOR                                                                          \
 	"8ca321612f006836352f302f302f3063766c6f6436363a30a2006836352f302f"                         \
 	"302f3163766c6f6436363a31a2006636352f302f31036d383631333830303735"                         \

@@ -7,7 +7,7 @@
 #include "lwm2m/senml_json.h"
 #include "testutil.h"
 
-/* Core TS 1.1 Table 7.4.4-2 (Read /3/0 in SenML JSON), as in Wakaama's senml_json_test_1. */
+/* Core TS 1.1 Table 7.4.4-2 (Read /3/0 in SenML JSON). */
 static const char device_json[] = "[{\"bn\":\"/3/0/\",\"n\":\"0\",\"vs\":\"Open Mobile Alliance\"},"
                                   "{\"n\":\"1\",\"vs\":\"Lightweight M2M Client\"},"
                                   "{\"n\":\"2\",\"vs\":\"345000123\"},"
@@ -106,7 +106,7 @@ END_TEST
 
 START_TEST(decode_objlnk_spec_example)
 {
-	/* Core TS 1.1 Table 7.4.4-4 (Wakaama senml_json_test_3, /66/1/2 in decimal). */
+	/* Core TS 1.1 Table 7.4.4-4, with the Objlnk value of /66/1/2 in decimal. */
 	const char *json = "[{\"bn\":\"/\",\"n\":\"65/0/0/0\",\"vlo\":\"66:0\"},"
 	                   "{\"n\":\"65/0/0/1\",\"vlo\":\"66:1\"},"
 	                   "{\"n\":\"65/0/1\",\"vs\":\"8613800755500\"},"
@@ -158,21 +158,21 @@ END_TEST
 
 START_TEST(decode_base_name_rules_and_whitespace)
 {
-	/* Wakaama senml_json_test_8/9: spacing, label order, bn without trailing slash. */
-	const char *json = " [ {\"bn\" : \"/65/543/\",\n \"n\" :   \"0\", \t\"vs\":\"LWM2M\"},\r\n"
-	                   "{\"v\":2015, \"n\":\"1\"}, {\"n\":\"2/0\", \"vb\":true},"
+	/* Spacing, label order, a new bn mid-array, bn without trailing slash. */
+	const char *json = " [ {\"bn\" : \"/21/7/\",\n \"n\" :   \"0\", \t\"vs\":\"lwbs\"},\r\n"
+	                   "{\"v\":300, \"n\":\"1\"}, {\"n\":\"2/0\", \"vb\":true},"
 	                   "{\"vb\": false, \"n\":\"2/1\"},"
-	                   "{\"bn\":\"/2/3\",\"n\":\"/0\",\"v\":1234},{\"n\":\"/1\",\"v\":-7}] ";
+	                   "{\"bn\":\"/1/3\",\"n\":\"/0\",\"v\":4321},{\"n\":\"/1\",\"v\":-9}] ";
 	struct lwm2m_records rs = {0};
 
 	ck_assert_int_eq(decode(json, &rs), 0);
 	ck_assert_uint_eq(rs.n, 6);
-	assert_path(&rs, 1, 65, 543, 1, -1);
-	assert_value(&rs, 1, val_int(2015));
-	assert_path(&rs, 3, 65, 543, 2, 1);
-	assert_path(&rs, 4, 2, 3, 0, -1);
-	assert_path(&rs, 5, 2, 3, 1, -1);
-	assert_value(&rs, 5, val_int(-7));
+	assert_path(&rs, 1, 21, 7, 1, -1);
+	assert_value(&rs, 1, val_int(300));
+	assert_path(&rs, 3, 21, 7, 2, 1);
+	assert_path(&rs, 4, 1, 3, 0, -1);
+	assert_path(&rs, 5, 1, 3, 1, -1);
+	assert_value(&rs, 5, val_int(-9));
 	codec_records_free(&rs);
 }
 END_TEST

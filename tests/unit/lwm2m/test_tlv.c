@@ -8,8 +8,7 @@
 
 /*
  * Device object instance /3/0 as resource TLVs: the Core TS 1.0 §6.4.3.1
- * example, as carried byte for byte by Leshan's LwM2mNodeEncoderTest
- * (ENCODED_DEVICE_WITHOUT_INSTANCE) with resource 16 "U" (C1 10 55).
+ * example, with resource 16 "U" (C1 10 55) as in the 1.1 object definition.
  */
 #define DEVICE_TLV                                                                                 \
 	"C800144F70656E204D6F62696C6520416C6C69616E6365"                                           \
@@ -18,10 +17,10 @@
 	"86064100014101058807084200 0ED842011388 870841007D42010384"                               \
 	"C10964 C10A0F 830B410000 C40D5182428F C60E2B30323A3030"
 
-/* The same wrapped in an Object Instance TLV (Leshan ENCODED_DEVICE_WITH_INSTANCE). */
+/* The same wrapped in an Object Instance TLV (Core TS 1.0 §6.4.3.1, Read of /3). */
 #define DEVICE_TLV_WRAPPED "080079" DEVICE_TLV "C11055"
 
-/* Core TS 1.0 §6.4.3 examples as in Leshan's LwM2mNodeDecoderTest. */
+/* Core TS 1.0 §6.4.3.2 (ACL), §6.4.3.3 (Server) and §6.4.3.4 (Objlnk) examples. */
 #define ACL_TLV "08000EC10001C101008302417F07C1037F 080212C10003C101008702417F0761013601C1037F"
 #define SERVER_TLV "08000FC10001C40100015180C10601C10755"
 #define OBJ65_TLV "88000C440000420000440100420001C8010D38363133383030373535353030C40212345678"
@@ -198,7 +197,7 @@ START_TEST(decode_device_bare_and_wrapped)
 	rs = decode_ok(DEVICE_TLV_WRAPPED, mkpath(2, 3, 0, 0));
 	assert_device_records(&rs, 16);
 	codec_records_free(&rs);
-	/* The copy in Wakaama's and Leshan's decoder tests ends C1 0F 55 (resource 15). */
+	/* 1.0's object table numbers Binding Modes 15: C1 0F 55 decodes the same way. */
 	rs = decode_ok(DEVICE_TLV "C10F55", mkpath(2, 3, 0, 0));
 	assert_device_records(&rs, 15);
 	codec_records_free(&rs);
@@ -230,11 +229,11 @@ START_TEST(decode_object_payloads)
 	assert_value(&rs, 2, val_bool(true));
 	codec_records_free(&rs);
 
-	/* Wakaama's data_tlv_json_lwm2m_data_test test_1: three instances, resource 1 each. */
-	rs = decode_ok("030AC10114030BC10115030CC10116", mkpath(1, 2, 0, 0));
-	ck_assert_uint_eq(rs.n, 3);
-	assert_path(&rs, 2, 2, 12, 1, -1);
-	assert_value(&rs, 2, val_int(0x16));
+	/* Two instances, /2/7/0 = 5 and /2/9/0 = 42, each in its own instance TLV. */
+	rs = decode_ok("0307C10005 0309C1002A", mkpath(1, 2, 0, 0));
+	ck_assert_uint_eq(rs.n, 2);
+	assert_path(&rs, 1, 2, 9, 0, -1);
+	assert_value(&rs, 1, val_int(42));
 	codec_records_free(&rs);
 }
 END_TEST
@@ -253,14 +252,14 @@ END_TEST
 
 START_TEST(decode_resource_targets)
 {
-	/* Leshan tlv_power_source__array_values and __multiple_resource. */
-	struct lwm2m_records rs = decode_ok("410001410105", mkpath(3, 3, 0, 6));
+	/* Resource instances 2 = 3 and 4 = 7 of /3/0/6, bare and in a Multiple Resource TLV. */
+	struct lwm2m_records rs = decode_ok("410203410407", mkpath(3, 3, 0, 6));
 
 	ck_assert_uint_eq(rs.n, 2);
-	assert_path(&rs, 1, 3, 0, 6, 1);
-	assert_value(&rs, 1, val_int(5));
+	assert_path(&rs, 1, 3, 0, 6, 4);
+	assert_value(&rs, 1, val_int(7));
 	codec_records_free(&rs);
-	rs = decode_ok("8606410001410105", mkpath(3, 3, 0, 6));
+	rs = decode_ok("8606410203410407", mkpath(3, 3, 0, 6));
 	ck_assert_uint_eq(rs.n, 2);
 	codec_records_free(&rs);
 	rs = decode_ok("C10764", mkpath(3, 1, 0, 7));
