@@ -36,8 +36,14 @@ LIBCOAP_CFLAGS="-O2 -fPIC"
 log() { echo "deps: $*" >&2; }
 die() { echo "deps: error: $*" >&2; exit 1; }
 
-key=$(printf '%s\n' "$WOLFSSL_VERSION" "${WOLFSSL_FLAGS[*]}" "$WOLFSSL_CFLAGS" \
-	"$LIBCOAP_VERSION" "${LIBCOAP_FLAGS[*]}" "$LIBCOAP_CFLAGS" "$(gcc -dumpfullversion)" |
+# Our patches to libcoap (each file's header says what and why).
+here=$(cd "$(dirname "$0")" && pwd)
+LIBCOAP_PATCHES=("$here"/patches/libcoap-"$LIBCOAP_VERSION"-*.patch)
+[ -f "${LIBCOAP_PATCHES[0]}" ] || LIBCOAP_PATCHES=()
+
+key=$( { printf '%s\n' "$WOLFSSL_VERSION" "${WOLFSSL_FLAGS[*]}" "$WOLFSSL_CFLAGS" \
+	"$LIBCOAP_VERSION" "${LIBCOAP_FLAGS[*]}" "$LIBCOAP_CFLAGS" "$(gcc -dumpfullversion)"
+	[ ${#LIBCOAP_PATCHES[@]} -eq 0 ] || cat "${LIBCOAP_PATCHES[@]}"; } |
 	sha256sum | cut -c1-16)
 cache=${LWBS_DEPS_CACHE:-/var/cache/lwbs-deps}
 prefix=$cache/$key
@@ -102,6 +108,12 @@ fetch_libcoap() {
 		die "apt-get source libcoap3=$v failed"
 	mkdir -p "$work/libcoap-src"
 	tar -xf "$work"/libcoap3_*.orig.tar.* -C "$work/libcoap-src" --strip-components=1
+	local p
+	for p in "${LIBCOAP_PATCHES[@]}"; do
+		log "applying $(basename "$p")"
+		patch -d "$work/libcoap-src" -p1 --quiet --forward <"$p" >&2 ||
+			die "$(basename "$p") does not apply to libcoap $v"
+	done
 }
 
 build_wolfssl() {

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 APT_PACKAGES=(build-essential autoconf automake libtool pkg-config meson ninja-build
-	libyaml-dev check dpkg-dev openssl python3 ca-certificates
+	libyaml-dev check dpkg-dev patch openssl python3 ca-certificates
 	libmaxminddb-dev libmaxmind-db-writer-perl)
 
 log() { echo "dev: $*" >&2; }
