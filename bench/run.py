@@ -49,12 +49,16 @@ DEVICES = f"""devices:
 
 
 def build(bdir):
-    if os.path.exists(os.path.join(bdir, "build.ninja")):
-        subprocess.run(["ninja", "-C", bdir], check=True, stdout=subprocess.DEVNULL)
-        return
-    subprocess.run(["meson", "setup", bdir, ROOT, "-Dbuildtype=release"], check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run(["ninja", "-C", bdir], check=True, stdout=subprocess.DEVNULL)
+    """Release build against the current dependency build (packaging/deps.sh):
+    reconfigured every time, so a patch to libcoap or a wolfSSL flag change
+    (a new deps prefix) is never measured against the old one."""
+    prefix = subprocess.run(["bash", os.path.join(ROOT, "packaging/deps.sh")], check=True,
+                            stdout=subprocess.PIPE, text=True).stdout.strip()
+    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib/pkgconfig"))
+    again = ["--reconfigure"] if os.path.exists(os.path.join(bdir, "build.ninja")) else []
+    subprocess.run(["meson", "setup", *again, bdir, ROOT, "-Dbuildtype=release"], check=True,
+                   stdout=subprocess.DEVNULL, env=env)
+    subprocess.run(["ninja", "-C", bdir], check=True, stdout=subprocess.DEVNULL, env=env)
 
 
 def pin(core):
