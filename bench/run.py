@@ -54,11 +54,12 @@ def build(bdir):
     (a new deps prefix) is never measured against the old one."""
     prefix = subprocess.run(["bash", os.path.join(ROOT, "packaging/deps.sh")], check=True,
                             stdout=subprocess.PIPE, text=True).stdout.strip()
-    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib/pkgconfig"))
+    # An option, not PKG_CONFIG_PATH: meson ignores the variable on --reconfigure.
+    pc = "-Dpkg_config_path=" + os.path.join(prefix, "lib/pkgconfig")
     again = ["--reconfigure"] if os.path.exists(os.path.join(bdir, "build.ninja")) else []
-    subprocess.run(["meson", "setup", *again, bdir, ROOT, "-Dbuildtype=release"], check=True,
-                   stdout=subprocess.DEVNULL, env=env)
-    subprocess.run(["ninja", "-C", bdir], check=True, stdout=subprocess.DEVNULL, env=env)
+    subprocess.run(["meson", "setup", *again, bdir, ROOT, "-Dbuildtype=release", pc],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["ninja", "-C", bdir], check=True, stdout=subprocess.DEVNULL)
 
 
 def pin(core):

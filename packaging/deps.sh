@@ -27,7 +27,7 @@ WOLFSSL_FLAGS=(--enable-static --disable-shared --enable-dtls --enable-dtls13
 	# SP math with x86-64 assembly: P-256 ECDHE 8x, ECDSA sign 20x, verify 6x
 	# faster than the generic code (README.md, Performance).
 	--enable-sp --enable-sp-asm)
-WOLFSSL_CFLAGS="-O2 -fPIC -DWOLFSSL_STATIC_PSK -DDTLS_CID_MAX_SIZE=8"
+WOLFSSL_CFLAGS="-O2 -fPIC -DWOLFSSL_STATIC_PSK -DDTLS_CID_MAX_SIZE=8 -DWOLFSSL_GETRANDOM"
 LIBCOAP_FLAGS=(--with-wolfssl --enable-dtls --enable-static --disable-shared
 	--disable-doxygen --disable-manpages --disable-documentation
 	--disable-tests)

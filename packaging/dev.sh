@@ -37,9 +37,13 @@ setup() {
 }
 
 # build DIR [meson options...]
+# pkg_config_path is passed as an option: on --reconfigure meson ignores a
+# changed PKG_CONFIG_PATH, so a build dir would keep linking the libraries of
+# an older deps build (a libcoap patch or wolfSSL flag not taking effect).
 build() {
 	local dir=$1
 	shift
+	set -- "-Dpkg_config_path=$PKG_CONFIG_PATH" "$@"
 	if [ ! -f "$dir/build.ninja" ]; then
 		meson setup "$dir" "$@" >/dev/null
 	else
