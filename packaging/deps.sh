@@ -27,6 +27,11 @@ WOLFSSL_FLAGS=(--enable-static --disable-shared --enable-dtls --enable-dtls13
 	# SP math with x86-64 assembly: P-256 ECDHE 8x, ECDSA sign 20x, verify 6x
 	# faster than the generic code (README.md, Performance).
 	--enable-sp --enable-sp-asm)
+# x86-64: AES-NI and AVX2 SHA-256/AES-GCM, chosen at run time by CPUID, so
+# the build still runs on CPUs without them. The bare DTLS 1.2 PSK handshake
+# went from 47 to 18 us, DTLS 1.3 PSK bootstraps from 307 to 224 us
+# (README.md, Performance).
+[ "$(uname -m)" != x86_64 ] || WOLFSSL_FLAGS+=(--enable-intelasm)
 WOLFSSL_CFLAGS="-O2 -fPIC -DWOLFSSL_STATIC_PSK -DDTLS_CID_MAX_SIZE=8 -DWOLFSSL_GETRANDOM"
 LIBCOAP_FLAGS=(--with-wolfssl --enable-dtls --enable-static --disable-shared
 	--disable-doxygen --disable-manpages --disable-documentation
