@@ -31,7 +31,6 @@ struct net_server {
 	coap_context_t *ctx_rpk; /* RPK endpoint (RFC 7250), or NULL */
 	struct dtls_rpk *rpk;    /* its key, alive as long as ctx_rpk */
 	int epfd;                /* both contexts' epoll fds, when ctx_rpk; else -1 */
-	uint16_t coap_port;      /* of the NoSec endpoints, whose reads net_turn() batches */
 };
 
 static int net_parse_addr(const char *host, uint16_t port, coap_address_t *out)
@@ -164,7 +163,6 @@ int net_server_new(const struct net_config *cfg, const struct policy *pol,
 	if (srv == NULL)
 		goto fail;
 	srv->epfd = -1;
-	srv->coap_port = cfg->coap_port;
 	srv->ctx = coap_new_context(NULL);
 	if (srv->ctx == NULL)
 		goto fail;
@@ -253,106 +251,29 @@ static int net_run_two(struct net_server *srv, struct net_signals *sig,
 }
 
 #define NET_EVENTS 16
-#define NET_BURST_MAX 64
-#define NET_SOCKETS 8
-
-/* Which of libcoap's sockets may be read several times per walk (net_turn()). */
-struct net_batch {
-	uint16_t coap_port;
-	unsigned burst;
-	size_t n;
-	const void *sock[NET_SOCKETS];
-	bool plain[NET_SOCKETS];
-};
 
 /*
- * A NoSec endpoint: the UDP socket bound to coap_port. libcoap 4.3.5's
- * coap_socket_t starts with its descriptor (coap_io_internal.h); the
- * getsockname() check makes any other layout answer false, never wrong.
+ * One turn over ctx, in place of coap_io_process(ctx, ms), which walks every
+ * session before it waits. No walk is needed before the wait: libcoap arms
+ * its timerfd, in the same epoll set, for its timers. Our libcoap patch
+ * (packaging/patches/) reads a NoSec endpoint until empty per event and
+ * walks the sessions at most every 250 ms (README.md, Performance).
  */
-static bool net_sock_plain(const void *sock, uint16_t coap_port)
+static int net_turn(coap_context_t *ctx, int ms)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	int fd = *(const int *)sock;
+	struct epoll_event ev[NET_EVENTS];
+	int n = epoll_wait(coap_context_get_coap_fd(ctx), ev, NET_EVENTS, ms);
 
-	if (coap_port == 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return false;
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port) == coap_port;
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) == coap_port;
-	return false;
-}
-
-static bool net_batch_plain(struct net_batch *b, const void *sock)
-{
-	for (size_t i = 0; i < b->n; i++)
-		if (b->sock[i] == sock)
-			return b->plain[i];
-	if (b->n == NET_SOCKETS)
-		return false;
-	b->sock[b->n] = sock;
-	b->plain[b->n] = net_sock_plain(sock, b->coap_port);
-	return b->plain[b->n++];
-}
-
-/*
- * Repeat each NoSec endpoint event b->burst times in ev (room for n *
- * NET_BURST_MAX); returns the count. DTLS endpoints are read once per
- * walk: batched there, a client ending and a new one from the same port
- * (the kernel reuses it at once) can both be read before
- * net_bootstrap_poll() releases the old session, whose close_notify then
- * probably kills the new handshake (README.md, Performance).
- */
-static size_t net_repeat_reads(struct net_batch *b, struct epoll_event *ev, size_t n)
-{
-	size_t total = n;
-
-	for (size_t i = 0; i < n; i++)
-		if (ev[i].data.ptr != NULL && (ev[i].events & EPOLLIN) &&
-		    net_batch_plain(b, ev[i].data.ptr))
-			for (unsigned k = 1; k < b->burst; k++)
-				ev[total++] = ev[i];
-	return total;
-}
-
-/*
- * One turn over ctx, in place of coap_io_process(ctx, ms). libcoap reads
- * one datagram per endpoint event and then walks every session
- * (coap_io_do_epoll() ends with coap_io_prepare_epoll()); with tens of
- * thousands of sessions held that walk is most of a turn, and lwbsd fell
- * behind a fleet arriving at once (README.md, Performance). So while
- * datagrams keep coming, each NoSec endpoint event is repeated: up to
- * b->burst datagrams per walk, doubling while the socket stays readable,
- * halving when it is found empty. A repeat that finds the socket empty costs one
- * recvmsg() with EAGAIN, which libcoap ignores. No walk is needed before
- * the wait: libcoap arms its timerfd, in the same epoll set, for its timers.
- */
-static int net_turn(coap_context_t *ctx, int ms, struct net_batch *b)
-{
-	struct epoll_event ev[NET_EVENTS * NET_BURST_MAX];
-	int epfd = coap_context_get_coap_fd(ctx);
-	int n = epoll_wait(epfd, ev, NET_EVENTS, 0);
-
-	if (n == 0) {
-		b->burst = b->burst > 1 ? b->burst / 2 : 1;
-		n = epoll_wait(epfd, ev, NET_EVENTS, ms);
-	} else if (n > 0 && b->burst < NET_BURST_MAX) {
-		b->burst *= 2;
-	}
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	/* Also with no event (the bound passed): the walk runs libcoap's timers. */
-	coap_io_do_epoll(ctx, ev, net_repeat_reads(b, ev, (size_t)n));
+	coap_io_do_epoll(ctx, ev, (size_t)n);
 	return 0;
 }
 
 int net_server_run(struct net_server *srv, struct net_signals *sig,
 		   void (*reload)(void *arg), void *arg)
 {
-	struct net_batch batch = {.coap_port = srv->coap_port, .burst = 1};
-
 	if (srv->ctx_rpk != NULL)
 		return net_run_two(srv, sig, reload, arg);
 	while (!sig->stop) {
@@ -361,7 +282,7 @@ int net_server_run(struct net_server *srv, struct net_signals *sig,
 		 * effect at once; the bound keeps timers honest otherwise.
 		 */
 		int ms = net_bootstrap_poll(srv->bs);
-		int rc = net_turn(srv->ctx, ms, &batch);
+		int rc = net_turn(srv->ctx, ms);
 		if (rc < 0) {
 			log_err("net: event loop failed (%s)", strerror(-rc));
 			return -EIO;
