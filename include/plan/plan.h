@@ -73,7 +73,9 @@ enum lwm2m_format plan_choose_format(const struct policy_settings *settings,
 				     enum lwm2m_version version, uint16_t pct);
 
 /*
- * Build the commands after Discover (or without it): Deletes, then one
+ * Build the commands after Discover (or without it): the settings' Deletes
+ * (skipping, when Discover ran, those that cover none of the client's
+ * instances but its bootstrap account), then one
  * Security (/0) and one Server (/1) Write per target server (and, with
  * several servers, one Access Control (/2) Write granting each server its
  * own /1 instance) on instance IDs

@@ -229,6 +229,30 @@ static int plan_write(struct plan *p, const char *server_id, uint16_t oid, int i
 	return 0;
 }
 
+/*
+ * Whether Delete d would remove anything. Bootstrap-Discover on "/" lists
+ * every Object Instance the client has (Core TS 1.2 §5.2.7.1), so a Delete
+ * that covers none of them but the bootstrap account leaves the client as
+ * it is: a fresh device then saves one exchange per configured path (the
+ * default deletes /0 and /1, which it has nothing in). Without Discover
+ * (LwM2M 1.0, or it failed) every Delete is sent.
+ */
+static bool plan_delete_needed(const struct plan_input *in, int bs_iid,
+			       const struct lwm2m_path *d)
+{
+	if (in->discover == NULL)
+		return true;
+	for (size_t i = 0; i < in->discover->n; i++) {
+		const struct discover_instance *x = &in->discover->inst[i];
+
+		if (x->oid == LWM2M_OID_SECURITY && (int)x->iid == bs_iid)
+			continue;
+		if (path_covers(d, x->oid, x->iid))
+			return true;
+	}
+	return false;
+}
+
 static void plan_deletes(const struct plan_input *in, int bs_iid, struct plan *p)
 {
 	const struct policy_settings *st = in->settings;
@@ -237,6 +261,8 @@ static void plan_deletes(const struct plan_input *in, int bs_iid, struct plan *p
 		const struct lwm2m_path *d = &st->delete_paths[i];
 		/* An explicit Delete of the bootstrap account would lock the device out. */
 		if (d->depth >= 2 && d->ids[0] == LWM2M_OID_SECURITY && d->ids[1] == bs_iid)
+			continue;
+		if (!plan_delete_needed(in, bs_iid, d))
 			continue;
 		memset(&p->cmds[p->n], 0, sizeof(p->cmds[0]));
 		p->cmds[p->n].op = PLAN_DELETE;

@@ -200,7 +200,8 @@ def main():
     t.run("client that stops answering times out and its session is freed", stalled)
 
     def restarted():
-        rc, out, err = client(srv, "-e", "open-restart", "--restart-after", "3")
+        # After Discover and the Security write, before the Server write.
+        rc, out, err = client(srv, "-e", "open-restart", "--restart-after", "2")
         assert rc == 0, (out, err)
         recs = audit_for(srv, "open-restart", 2)
         assert recs[-2]["outcome"] == "failure", recs

@@ -169,10 +169,11 @@ START_TEST(several_servers_get_access_control_instances)
 	struct lwm2m_value v;
 	const struct lwm2m_record *acl = NULL;
 
-	assert_cmd(&p, 7, PLAN_WRITE, 2, 2, 2); /* /2/0 exists and survives the Deletes */
+	/* No Delete (nothing in /0 or /1 to remove): 4 writes to /0 and /1, then /2. */
+	assert_cmd(&p, 5, PLAN_WRITE, 2, 2, 2); /* /2/0 exists and survives the Deletes */
 	target.ids[1] = 2;
-	ck_assert_int_eq(codec_decode(LWM2M_FMT_TLV, &target, p.cmds[7].payload.data,
-				      p.cmds[7].payload.len, &r), 0);
+	ck_assert_int_eq(codec_decode(LWM2M_FMT_TLV, &target, p.cmds[5].payload.data,
+				      p.cmds[5].payload.len, &r), 0);
 	ck_assert_int_eq(codec_value_as(&find(&r, 0)->value, LWM2M_TYPE_INTEGER, &v), 0);
 	ck_assert_int_eq(v.v.i, 1); /* object: Server */
 	ck_assert_int_eq(codec_value_as(&find(&r, 1)->value, LWM2M_TYPE_INTEGER, &v), 0);
@@ -225,6 +226,51 @@ START_TEST(explicit_delete_of_bootstrap_account_is_dropped)
 }
 END_TEST
 
+/* Discover shows nothing to delete: a fresh device gets no Delete at all. */
+START_TEST(deletes_with_nothing_to_remove_are_skipped)
+{
+	struct plan p = build(1, 0, "</>;lwm2m=1.1,</0/0>,</1>,</3/0>");
+
+	assert_cmd(&p, 0, PLAN_WRITE, 2, 0, 1);
+	assert_cmd(&p, 1, PLAN_WRITE, 2, 1, 0);
+	assert_cmd(&p, 2, PLAN_FINISH, 0, 0, 0);
+	ck_assert_uint_eq(p.n, 3);
+	plan_free(&p);
+}
+END_TEST
+
+/* Only the Deletes that cover an instance other than the bootstrap account. */
+START_TEST(deletes_kept_where_discover_lists_instances)
+{
+	struct plan p = build(1, 0, "</>;lwm2m=1.1,</0/0>,</1/4>;ssid=9,</3/0>");
+
+	assert_cmd(&p, 0, PLAN_DELETE, 1, 1, 0);
+	assert_cmd(&p, 1, PLAN_WRITE, 2, 0, 1);
+	/* /1/4 is deleted, so the Server write may take /1/0. */
+	assert_cmd(&p, 2, PLAN_WRITE, 2, 1, 0);
+	plan_free(&p);
+}
+END_TEST
+
+/* "/" covers every instance, the Device object's too: it is sent. */
+START_TEST(delete_of_root_is_sent_when_anything_is_listed)
+{
+	static const struct lwm2m_path root[] = {{0, {0}}};
+	struct policy_settings st = settings();
+	struct discover_result d;
+	const char *disc = "</>;lwm2m=1.1,</0/0>,</3/0>";
+	struct plan_input in = {&st, targets, 1, "dev-1", 0, &d};
+	struct plan p;
+
+	st.delete_paths = root;
+	st.n_delete = 1;
+	ck_assert_int_eq(discover_parse(disc, strlen(disc), &d), 0);
+	ck_assert_int_eq(plan_build(&in, &p), 0);
+	assert_cmd(&p, 0, PLAN_DELETE, 0, 0, 0);
+	plan_free(&p);
+}
+END_TEST
+
 START_TEST(format_follows_version_and_pct)
 {
 	struct policy_settings st = settings();
@@ -264,6 +310,9 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, several_servers_get_access_control_instances);
 	tcase_add_test(tc, wakaama_bootstrap_account_at_0_0_is_never_written);
 	tcase_add_test(tc, explicit_delete_of_bootstrap_account_is_dropped);
+	tcase_add_test(tc, deletes_with_nothing_to_remove_are_skipped);
+	tcase_add_test(tc, deletes_kept_where_discover_lists_instances);
+	tcase_add_test(tc, delete_of_root_is_sent_when_anything_is_listed);
 	tcase_add_test(tc, format_follows_version_and_pct);
 	tcase_add_test(tc, no_target_is_an_error);
 	suite_add_tcase(s, tc);
