@@ -50,6 +50,14 @@ struct sim_options {
 	 */
 	const uint8_t *rpk_key;
 	size_t rpk_key_len;
+	/*
+	 * Local address every client's socket binds: a literal IPv4 or IPv6
+	 * address (not owned) of the server's family, NULL: the kernel's
+	 * choice. bind_port 0 lets the kernel pick the port; another port
+	 * needs clients == 1 (a device that reuses its port across reboots).
+	 */
+	const char *bind_addr;
+	uint16_t bind_port;
 };
 
 /*
@@ -57,8 +65,9 @@ struct sim_options {
  * the report (docs/lwbs-client.md) to out: one JSON object per client, one
  * per line, plus a summary line when clients > 1. *failed gets the number
  * of clients that did not finish with Bootstrap-Finish 2.04. Returns 0, or
- * -EINVAL for an unusable server URI and -ENOMEM/-EIO when the run could
- * not start (logged; nothing is printed, *failed untouched).
+ * -EINVAL for an unusable server URI or a bind_addr not of its family, and
+ * -ENOMEM/-EIO when the run could not start (logged; nothing is printed,
+ * *failed untouched).
  */
 int sim_run(const struct sim_options *opt, FILE *out, unsigned *failed);
 

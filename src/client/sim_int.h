@@ -65,8 +65,9 @@ struct sim {
 	 * callbacks: it may note the client, not release its session. */
 	void (*on_end)(struct sim_client *c);
 	void *app; /* on_end's context (lwbs bench) */
-	/* Source address of the next session opened (port 0), NULL: the kernel's
-	 * choice. lwbs bench spreads clients over several loopback addresses. */
+	/* Source address of the next session opened, NULL: the kernel's choice.
+	 * lwbs bench spreads clients over several loopback addresses; lwbs
+	 * client --bind gives every session the same one. */
 	const coap_address_t *local;
 };
 

@@ -2,6 +2,7 @@
  * lwbs client: options in, sim_run() (client/sim.h), exit status out. The
  * output format and exit status are an interface: docs/lwbs-client.md.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ struct client_args {
 	const char *psk_key_hex;
 	const char *rpk_key_file;
 	uint8_t rpk_key[MAX_RPK_KEY]; /* its contents. SECRET */
+	/* --bind's address, without brackets */
+	char bind_host[INET6_ADDRSTRLEN];
 };
 
 enum {
@@ -46,6 +49,7 @@ enum {
 	OPT_CA,
 	OPT_DELAY_MS,
 	OPT_RPK_KEY,
+	OPT_BIND,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +72,7 @@ static const struct option long_options[] = {
 	{"ca", required_argument, NULL, OPT_CA},
 	{"delay-ms", required_argument, NULL, OPT_DELAY_MS},
 	{"rpk-key", required_argument, NULL, OPT_RPK_KEY},
+	{"bind", required_argument, NULL, OPT_BIND},
 	{"debug", no_argument, NULL, 'd'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -100,6 +105,8 @@ static void usage(FILE *fp)
 		"      --restart-after N   send a new Bootstrap-Request after answering N requests\n"
 		"      --delay-ms N        hold each answer N ms (a slow device; default 0)\n"
 		"      --clients N         run N clients at once (default 1)\n"
+		"      --bind ADDR:PORT    local address and port of the client's socket\n"
+		"                          ([ADDR]:PORT for IPv6; port 0: any; default: any)\n"
 		"      --timeout SECONDS   overall time limit (default 30)\n"
 		"  -d, --debug             debug logging on stderr\n"
 		"exit status: 0 every client finished (Bootstrap-Finish 2.04), 1 some failed,\n"
@@ -165,6 +172,38 @@ static int add_fail_write(struct client_args *a, const char *s)
 	return 0;
 }
 
+/*
+ * --bind ADDR:PORT or [ADDR6]:PORT: a literal address and a port (0: the
+ * kernel's choice). Whether its family is the server's is checked once the
+ * server is resolved (sim_run()). Returns 0 or -EINVAL.
+ */
+static int parse_bind(struct client_args *a, const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	const char *host = s;
+	uint8_t probe[16];
+	size_t len;
+	long port;
+
+	if (colon == NULL || parse_long(colon + 1, 0, 65535, &port) < 0)
+		return -EINVAL;
+	len = (size_t)(colon - s);
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		host++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(a->bind_host))
+		return -EINVAL;
+	memcpy(a->bind_host, host, len);
+	a->bind_host[len] = '\0';
+	if (inet_pton(AF_INET, a->bind_host, probe) != 1 &&
+	    inet_pton(AF_INET6, a->bind_host, probe) != 1)
+		return -EINVAL;
+	a->sim.bind_addr = a->bind_host;
+	a->sim.bind_port = (uint16_t)port;
+	return 0;
+}
+
 static int usage_error(const char *what)
 {
 	fprintf(stderr, "lwbs client: %s\n", what);
@@ -195,6 +234,7 @@ static int apply_option(struct client_args *a, int ch, const char *arg)
 	case OPT_KEY: o->key_file = arg; break;
 	case OPT_CA: o->ca_file = arg; break;
 	case OPT_RPK_KEY: a->rpk_key_file = arg; break;
+	case OPT_BIND: rc = parse_bind(a, arg); break;
 	case OPT_FAIL_WRITE: rc = add_fail_write(a, arg); break;
 	case OPT_STALL_AFTER: rc = parse_long(arg, 0, 1000000, &o->stall_after); break;
 	case OPT_RESTART_AFTER: rc = parse_long(arg, 1, 1000000, &o->restart_after); break;
@@ -256,6 +296,9 @@ static int check_args(struct client_args *a)
 		return usage_error("an LwM2M 1.0 client takes TLV only");
 	if ((o->cert_file != NULL) != (o->key_file != NULL))
 		return usage_error("--cert and --key go together");
+	/* Two sessions from one address and port to one server cannot coexist. */
+	if (o->bind_port != 0 && o->clients > 1)
+		return usage_error("--bind with a port other than 0 takes one client");
 	if (a->rpk_key_file)
 		return check_rpk(a, coaps);
 	if (coaps && o->cert_file && o->psk_identity == NULL && a->psk_key_hex == NULL)
@@ -344,7 +387,7 @@ int cmd_client(int argc, char **argv)
 	}
 	rc = sim_run(&a.sim, stdout, &failed);
 	if (rc == -EINVAL)
-		return 2; /* the server URI does not parse or resolve (logged) */
+		return 2; /* a server URI that does not resolve, a --bind unlike it (logged) */
 	if (rc < 0)
 		return 1;
 	return failed > 0 ? 1 : 0;

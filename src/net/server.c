@@ -215,41 +215,6 @@ static int net_timer_bound(coap_context_t *ctx, int ms)
 	return t > 0 && t < (unsigned)ms ? (int)t : ms;
 }
 
-/*
- * Two contexts, one loop: each libcoap context has its own epoll fd, which
- * an outer epoll watches. After the wait, each context is processed
- * without blocking (COAP_IO_NO_WAIT): datagrams of either endpoint are
- * handled as soon as they arrive, as with one context, and neither can
- * starve the other. Alternating blocking waits would delay each endpoint
- * by the other's timeout instead.
- */
-static int net_run_two(struct net_server *srv, struct net_signals *sig,
-		       void (*reload)(void *arg), void *arg)
-{
-	coap_context_t *ctxs[2] = {srv->ctx, srv->ctx_rpk};
-	struct epoll_event ev[2];
-
-	while (!sig->stop) {
-		int ms = net_bootstrap_poll(srv->bs);
-		ms = net_timer_bound(srv->ctx_rpk, net_timer_bound(srv->ctx, ms));
-		if (epoll_wait(srv->epfd, ev, 2, ms) < 0 && errno != EINTR) {
-			log_err("net: event loop failed (%s)", strerror(errno));
-			return -EIO;
-		}
-		for (int i = 0; i < 2; i++)
-			if (coap_io_process(ctxs[i], COAP_IO_NO_WAIT) < 0 && errno != EINTR) {
-				log_err("net: event loop failed (%s)", strerror(errno));
-				return -EIO;
-			}
-		if (sig->reload) {
-			sig->reload = 0;
-			if (reload)
-				reload(arg);
-		}
-	}
-	return 0;
-}
-
 #define NET_EVENTS 16
 
 /*
@@ -268,6 +233,46 @@ static int net_turn(coap_context_t *ctx, int ms)
 		return errno == EINTR ? 0 : -errno;
 	/* Also with no event (the bound passed): the walk runs libcoap's timers. */
 	coap_io_do_epoll(ctx, ev, (size_t)n);
+	return 0;
+}
+
+/*
+ * Two contexts, one loop: each libcoap context has its own epoll fd, which
+ * an outer epoll watches. After the wait, each context gets a turn that
+ * does not block: datagrams of either endpoint are handled as soon as they
+ * arrive, as with one context, and neither can starve the other.
+ * Alternating blocking waits would delay each endpoint by the other's
+ * timeout instead. Not coap_io_process(ctx, COAP_IO_NO_WAIT): it polls
+ * again while events keep coming, so a DTLS endpoint could be read twice
+ * before net_bootstrap_poll() releases a session that has just ended (see
+ * README.md, Performance, on DTLS reads).
+ */
+static int net_run_two(struct net_server *srv, struct net_signals *sig,
+		       void (*reload)(void *arg), void *arg)
+{
+	coap_context_t *ctxs[2] = {srv->ctx, srv->ctx_rpk};
+	struct epoll_event ev[2];
+
+	while (!sig->stop) {
+		int ms = net_bootstrap_poll(srv->bs);
+		ms = net_timer_bound(srv->ctx_rpk, net_timer_bound(srv->ctx, ms));
+		if (epoll_wait(srv->epfd, ev, 2, ms) < 0 && errno != EINTR) {
+			log_err("net: event loop failed (%s)", strerror(errno));
+			return -EIO;
+		}
+		for (int i = 0; i < 2; i++) {
+			int rc = net_turn(ctxs[i], 0);
+			if (rc < 0) {
+				log_err("net: event loop failed (%s)", strerror(-rc));
+				return -EIO;
+			}
+		}
+		if (sig->reload) {
+			sig->reload = 0;
+			if (reload)
+				reload(arg);
+		}
+	}
 	return 0;
 }
 
