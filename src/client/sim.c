@@ -5,13 +5,13 @@
  */
 #include "sim_int.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "net/addr.h"
 #include "net/coaplog.h"
 #include "util/log.h"
 
@@ -270,19 +270,9 @@ static int local_setup(const struct sim_options *opt, const coap_address_t *dst,
                        coap_address_t *local)
 {
 	int family = dst->addr.sa.sa_family;
-	void *in = &local->addr.sin.sin_addr;
 
-	coap_address_init(local);
-	local->addr.sa.sa_family = (sa_family_t)family;
-	if (family == AF_INET) {
-		local->addr.sin.sin_port = htons(opt->bind_port);
-		local->size = sizeof(local->addr.sin);
-	} else {
-		local->addr.sin6.sin6_port = htons(opt->bind_port);
-		local->size = sizeof(local->addr.sin6);
-		in = &local->addr.sin6.sin6_addr;
-	}
-	if (inet_pton(family, opt->bind_addr, in) != 1) {
+	if (net_addr_parse(opt->bind_addr, opt->bind_port, local) < 0 ||
+	    local->addr.sa.sa_family != family) {
 		log_err("client: --bind address '%s' is not an %s address like the server's",
 		        opt->bind_addr, family == AF_INET ? "IPv4" : "IPv6");
 		return -EINVAL;

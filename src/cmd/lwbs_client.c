@@ -11,6 +11,7 @@
 
 #include "client/sim.h"
 #include "lwbs_cmds.h"
+#include "net/addr.h"
 #include "lwm2m/path.h"
 #include "util/encoding.h"
 #include "util/log.h"
@@ -181,7 +182,7 @@ static int parse_bind(struct client_args *a, const char *s)
 {
 	const char *colon = strrchr(s, ':');
 	const char *host = s;
-	uint8_t probe[16];
+	coap_address_t probe;
 	size_t len;
 	long port;
 
@@ -196,8 +197,7 @@ static int parse_bind(struct client_args *a, const char *s)
 		return -EINVAL;
 	memcpy(a->bind_host, host, len);
 	a->bind_host[len] = '\0';
-	if (inet_pton(AF_INET, a->bind_host, probe) != 1 &&
-	    inet_pton(AF_INET6, a->bind_host, probe) != 1)
+	if (net_addr_parse(a->bind_host, 0, &probe) < 0)
 		return -EINVAL;
 	a->sim.bind_addr = a->bind_host;
 	a->sim.bind_port = (uint16_t)port;

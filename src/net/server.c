@@ -5,6 +5,7 @@
  * (the glue) and the pure layers below it.
  */
 #include "net/server.h"
+#include "net/addr.h"
 #include "net/bootstrap.h"
 #include "net/coaplog.h"
 #include "net/dtls.h"
@@ -33,25 +34,6 @@ struct net_server {
 	int epfd;                /* both contexts' epoll fds, when ctx_rpk; else -1 */
 };
 
-static int net_parse_addr(const char *host, uint16_t port, coap_address_t *out)
-{
-	coap_address_init(out);
-	memset(&out->addr, 0, sizeof(out->addr));
-	if (inet_pton(AF_INET, host, &out->addr.sin.sin_addr) == 1) {
-		out->addr.sin.sin_family = AF_INET;
-		out->addr.sin.sin_port = htons(port);
-		out->size = sizeof(out->addr.sin);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &out->addr.sin6.sin6_addr) == 1) {
-		out->addr.sin6.sin6_family = AF_INET6;
-		out->addr.sin6.sin6_port = htons(port);
-		out->size = sizeof(out->addr.sin6);
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static int net_listen(coap_context_t *ctx, const char *host, uint16_t port, coap_proto_t proto,
 		      const char *what)
 {
@@ -59,7 +41,7 @@ static int net_listen(coap_context_t *ctx, const char *host, uint16_t port, coap
 
 	if (port == 0)
 		return 0;
-	if (net_parse_addr(host, port, &addr) < 0) {
+	if (net_addr_parse(host, port, &addr) < 0) {
 		log_err("net: invalid listen address '%s' (expected a literal IPv4 or IPv6 address)",
 			host);
 		return -EINVAL;

@@ -13,6 +13,16 @@ import time
 LWBSD = os.environ.get("LWBSD", "lwbsd")
 LWBS = os.environ.get("LWBS", "lwbs")
 DEPS_BIN = os.environ.get("LWBS_DEPS_BIN", "")
+# The device-management server most policies route to: NoSec, never contacted.
+DM_SERVER = """servers:
+  - id: dm
+    uri: coap://127.0.0.1:5783
+    short_server_id: 101
+    lifetime: 300
+    binding: U
+    notification_storing: true
+    security: nosec
+"""
 
 
 def free_udp_ports(n):

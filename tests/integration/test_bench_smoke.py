@@ -6,20 +6,12 @@ audited once, and the JSON summary has the fields scripts read
 import json
 import subprocess
 
-from harness import LWBS, Lwbsd, Tap
+from harness import DM_SERVER, LWBS, Lwbsd, Tap
 
 KEY = "000102030405060708090a0b0c0d0e0f"
 
 POLICY = f"""
-servers:
-  - id: dm
-    uri: coap://127.0.0.1:5783
-    short_server_id: 101
-    lifetime: 300
-    binding: U
-    notification_storing: true
-    security: nosec
-devices:
+{DM_SERVER}devices:
   - endpoint_pattern: "bench-*"
     bootstrap: {{nosec: true}}
     servers: [dm]

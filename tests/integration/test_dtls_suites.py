@@ -5,21 +5,13 @@ openssl s_client), and DTLS 1.3 with libcoap's wolfSSL client."""
 import os
 import subprocess
 
-from harness import DEPS_BIN, Lwbsd, Tap
+from harness import DEPS_BIN, DM_SERVER, Lwbsd, Tap
 
 PSK_ID = "suite-test"
 PSK_KEY = "00112233445566778899aabbccddeeff"
 
 POLICY = f"""
-servers:
-  - id: dm
-    uri: coap://127.0.0.1:5783
-    short_server_id: 101
-    lifetime: 300
-    binding: U
-    notification_storing: true
-    security: nosec
-devices:
+{DM_SERVER}devices:
   - endpoint: {PSK_ID}
     bootstrap:
       psk: {{identity: {PSK_ID}, key_hex: "{PSK_KEY}"}}

@@ -13,18 +13,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from harness import LWBS, Lwbsd, Tap
+from harness import DM_SERVER, LWBS, Lwbsd, Tap
 
-SERVERS = """
-servers:
-  - id: dm
-    uri: coap://127.0.0.1:5783
-    short_server_id: 101
-    lifetime: 300
-    binding: U
-    notification_storing: true
-    security: nosec
-"""
+SERVERS = "\n" + DM_SERVER
 
 
 def lwbs(*args, ok=True):

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import LWBS, Lwbsd, Tap, free_udp_ports
+from harness import DM_SERVER, LWBS, Lwbsd, Tap, free_udp_ports
 
 PEM = serialization.Encoding.PEM
 NOW = datetime.datetime.now(datetime.timezone.utc)
@@ -73,15 +73,7 @@ lwbsd:
   coaps_rpk_port: {rpk_port}
   rpk_key: ../keys/server-rpk.key
   workers: {workers}
-servers:
-  - id: dm
-    uri: coap://127.0.0.1:5783
-    short_server_id: 101
-    lifetime: 300
-    binding: U
-    notification_storing: true
-    security: nosec
-devices:
+{DM_SERVER}devices:
   - endpoint: dev-a
     bootstrap: {{rpk: {{public_key_file: ../keys/dev-a.pub}}}}
     servers: [dm]

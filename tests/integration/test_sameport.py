@@ -21,7 +21,7 @@ import socket
 import subprocess
 import time
 
-from harness import LWBS, Lwbsd, Tap
+from harness import DM_SERVER, LWBS, Lwbsd, Tap
 
 KEY = "000102030405060708090a0b0c0d0e0f"
 ROUNDS = 20  # reboots of one device, one lwbs client process each
@@ -29,15 +29,7 @@ BENCH_PORT = 10000  # lwbs bench's port for slot 0 with --source
 FLEET = 8  # devices re-bootstrapping at once, each from its own port
 
 POLICY = f"""
-servers:
-  - id: dm
-    uri: coap://127.0.0.1:5783
-    short_server_id: 101
-    lifetime: 300
-    binding: U
-    notification_storing: true
-    security: nosec
-devices:
+{DM_SERVER}devices:
   - endpoint: dev-reboot
     bootstrap:
       psk: {{identity: id-reboot, key_hex: "{KEY}"}}

@@ -9,22 +9,14 @@ import signal
 import subprocess
 import time
 
-from harness import LWBS, Lwbsd, Tap
+from harness import DM_SERVER, LWBS, Lwbsd, Tap
 
 KEY = "000102030405060708090a0b0c0d0e0f"
 
 POLICY = f"""
 lwbsd:
   workers: 2
-servers:
-  - id: dm
-    uri: coap://127.0.0.1:5783
-    short_server_id: 101
-    lifetime: 300
-    binding: U
-    notification_storing: true
-    security: nosec
-devices:
+{DM_SERVER}devices:
   - endpoint_pattern: "open-*"
     bootstrap: {{nosec: true}}
     servers: [dm]

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import LWBS, Lwbsd, Tap
+from harness import DM_SERVER, LWBS, Lwbsd, Tap
 
 NOW = datetime.datetime.now(datetime.timezone.utc)
 DAY = datetime.timedelta(days=1)
@@ -92,15 +92,7 @@ lwbsd:
   certificate: ../keys/server.pem
   key: ../keys/server.key
   revoked: ["serial:7E:57:AB:1E", "sha256:{revoked_fp}"]
-servers:
-  - id: dm
-    uri: coap://127.0.0.1:5783
-    short_server_id: 101
-    lifetime: 300
-    binding: U
-    notification_storing: true
-    security: nosec
-devices:
+{DM_SERVER}devices:
   - endpoint: dev-x509
     bootstrap: {{certificate: {{}}}}
     servers: [dm]
