@@ -156,7 +156,9 @@ static int serve(struct daemon *d)
 		workers_report(true, policy_version(d->pol)); /* the parent says "started" */
 	else
 		log_info("lwbsd: %s started, policy %s", LWBS_VERSION, policy_version(d->pol));
+	log_set_batched(true); /* the loop writes each turn's lines together */
 	rc = net_server_run(d->srv, &signals, reload, d);
+	log_set_batched(false);
 	log_info("lwbsd: stopping");
 	return rc;
 }

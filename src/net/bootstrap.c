@@ -26,6 +26,7 @@
 #include "session/admit.h"
 #include "session/session.h"
 #include "util/encoding.h"
+#include "util/linebuf.h"
 #include "util/log.h"
 
 #define POLL_MAX_MS 1000
@@ -66,7 +67,7 @@ struct net_bootstrap {
 	struct client *timer_head, *timer_tail;
 	struct client **by_ep; /* active clients by endpoint name, chained */
 	size_t ep_buckets;     /* a power of two */
-	int audit_fd; /* -1: no audit log */
+	struct linebuf *audit; /* NULL: no audit log; flushed by each poll */
 	uint64_t exchange_timeout_ms;
 };
 
@@ -246,13 +247,24 @@ static struct client *ep_find(const struct net_bootstrap *bs, const char *ep)
 	return c;
 }
 
-/* One write(2) per record keeps lines whole when several workers append. */
+/* Queued whole, so records stay whole when several workers append. */
 static void audit_emit(struct net_bootstrap *bs, const struct buf *line)
 {
-	if (bs->audit_fd < 0 || line->len == 0)
+	int rc;
+
+	if (bs->audit == NULL || line->len == 0)
 		return;
-	if (write(bs->audit_fd, line->data, line->len) != (ssize_t)line->len)
-		log_warn("audit: cannot write record (%s)", strerror(errno));
+	rc = linebuf_put(bs->audit, line->data, line->len);
+	if (rc < 0)
+		log_warn("audit: cannot write records (%s)", strerror(-rc));
+}
+
+static void audit_flush(struct net_bootstrap *bs)
+{
+	int rc = bs->audit ? linebuf_flush(bs->audit) : 0;
+
+	if (rc < 0)
+		log_warn("audit: cannot write records (%s)", strerror(-rc));
 }
 
 static void client_log_end(const struct client *c)
@@ -742,6 +754,8 @@ int net_bootstrap_poll(struct net_bootstrap *bs)
 	}
 	if (c && c->deadline_ms - now < wait)
 		wait = c->deadline_ms - now;
+	/* Before the wait: records of this turn's bootstraps go out now. */
+	audit_flush(bs);
 	/* A just-ended client is released promptly. */
 	return bs->ended ? 0 : (int)wait;
 }
@@ -777,15 +791,21 @@ static int audit_open(struct net_bootstrap *bs, const char *path)
 	if (path == NULL || path[0] == '\0')
 		return 0;
 	if (strcmp(path, "-") == 0) {
-		bs->audit_fd = STDOUT_FILENO;
-		return 0;
+		fd = STDOUT_FILENO;
+	} else {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (fd < 0) {
+			log_err("audit: cannot open '%s' (%s)", path, strerror(errno));
+			return -errno;
+		}
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		log_err("audit: cannot open '%s' (%s)", path, strerror(errno));
-		return -errno;
+	bs->audit = malloc(sizeof(*bs->audit));
+	if (bs->audit == NULL) {
+		if (fd > STDERR_FILENO)
+			close(fd);
+		return -ENOMEM;
 	}
-	bs->audit_fd = fd;
+	linebuf_init(bs->audit, fd);
 	return 0;
 }
 
@@ -837,7 +857,6 @@ int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_
 	bs->ctx = ctx;
 	bs->pol = pol;
 	policy_ref(pol);
-	bs->audit_fd = -1;
 	settings_apply(bs, pol);
 	prng_pool.left = 0;
 	coap_set_prng(prng_pooled);
@@ -880,8 +899,12 @@ void net_bootstrap_free(struct net_bootstrap *bs)
 		list_remove(c);
 		client_release(c);
 	}
-	if (bs->audit_fd > STDERR_FILENO)
-		close(bs->audit_fd);
+	if (bs->audit) {
+		audit_flush(bs);
+		if (bs->audit->fd > STDERR_FILENO)
+			close(bs->audit->fd);
+		free(bs->audit);
+	}
 	policy_unref(bs->pol);
 	free(bs->by_ep);
 	free(bs);

@@ -206,6 +206,19 @@ static int net_timer_bound(coap_context_t *ctx, int ms)
  * (packaging/patches/) reads a NoSec endpoint until empty per event and
  * walks the sessions at most every 250 ms (README.md, Performance).
  */
+/*
+ * Work due before the loop waits: bootstrap timers and releases, and the
+ * log and audit lines of the turn that ended (written together: README.md,
+ * Performance). Returns the longest wait in ms.
+ */
+static int net_before_wait(struct net_server *srv)
+{
+	int ms = net_bootstrap_poll(srv->bs);
+
+	log_flush();
+	return ms;
+}
+
 static int net_turn(coap_context_t *ctx, int ms)
 {
 	struct epoll_event ev[NET_EVENTS];
@@ -236,7 +249,7 @@ static int net_run_two(struct net_server *srv, struct net_signals *sig,
 	struct epoll_event ev[2];
 
 	while (!sig->stop) {
-		int ms = net_bootstrap_poll(srv->bs);
+		int ms = net_before_wait(srv);
 		ms = net_timer_bound(srv->ctx_rpk, net_timer_bound(srv->ctx, ms));
 		if (epoll_wait(srv->epfd, ev, 2, ms) < 0 && errno != EINTR) {
 			log_err("net: event loop failed (%s)", strerror(errno));
@@ -268,7 +281,7 @@ int net_server_run(struct net_server *srv, struct net_signals *sig,
 		 * A signal interrupts the wait (EINTR), so SIGTERM takes
 		 * effect at once; the bound keeps timers honest otherwise.
 		 */
-		int ms = net_bootstrap_poll(srv->bs);
+		int ms = net_before_wait(srv);
 		int rc = net_turn(srv->ctx, ms);
 		if (rc < 0) {
 			log_err("net: event loop failed (%s)", strerror(-rc));
