@@ -5,7 +5,6 @@ default, or SAN URI / SAN DNS / GUID), revoked, expired, not-yet-valid,
 unknown-CA, weak-curve and unpinned certificates are refused. The server's
 certificate, key and trusted CAs come from the policy's `lwbsd:` section,
 with the CAs read from the default certs/ directory."""
-import datetime
 import hashlib
 import json
 import os
@@ -13,36 +12,13 @@ import subprocess
 import uuid
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from harness import DM_SERVER, LWBS, Lwbsd, Tap
+from pki import DAY, NOW, make_cert, pem_key
 
-NOW = datetime.datetime.now(datetime.timezone.utc)
-DAY = datetime.timedelta(days=1)
 GUID = str(uuid.uuid4())
-
-
-def pem_key(key):
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
-
-
-def make_cert(cn, issuer, issuer_key, key=None, ca=False, serial=None, not_before=NOW - DAY,
-              not_after=NOW + DAY, sans=()):
-    key = key or ec.generate_private_key(ec.SECP256R1())
-    b = (x509.CertificateBuilder()
-         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
-         .issuer_name(issuer or x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
-         .public_key(key.public_key())
-         .serial_number(serial or x509.random_serial_number())
-         .not_valid_before(not_before).not_valid_after(not_after)
-         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if sans:
-        b = b.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
-    cert = b.sign(issuer_key or key, hashes.SHA256())
-    return cert, key
 
 
 def write_pki():
