@@ -4,8 +4,11 @@
  * build lwbsd links, no CoAP, no sockets, no libcoap. A client and a server
  * WOLFSSL pass datagrams through in-memory queues, one handshake after the
  * other, each with fresh objects, as lwbsd meets each new client. The
- * server has a cookie callback (no socket to derive one from) and otherwise
- * wolfSSL's defaults.
+ * server has a cookie callback (no socket to derive one from); both sides
+ * have the MTU and the grouping of a flight's records into shared
+ * datagrams that libcoap gives lwbsd and `lwbs bench`
+ * (packaging/patches/libcoap-4.3.5-scale.patch), and otherwise wolfSSL's
+ * defaults.
  *
  * Reported: CPU time the server side spends per handshake (process CPU
  * time, measured around the server's calls only), and the rate one core
@@ -168,6 +171,8 @@ static WOLFSSL_CTX *make_ctx(int server)
 		return NULL;
 	wolfSSL_SetIORecv(ctx, udp_fd[0] >= 0 ? udp_recv : wire_recv);
 	wolfSSL_SetIOSend(ctx, udp_fd[0] >= 0 ? udp_send : wire_send);
+	wolfSSL_CTX_dtls_set_mtu(ctx, 1152); /* libcoap's COAP_DEFAULT_MTU */
+	wolfSSL_CTX_set_group_messages(ctx);
 	if (server) {
 		wolfSSL_CTX_set_psk_server_callback(ctx, server_psk);
 		wolfSSL_CTX_SetGenCookie(ctx, gen_cookie);
