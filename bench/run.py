@@ -306,11 +306,28 @@ def growth(bdir, total):
             "rss_after_kib": after}
 
 
-def table(results, ceil, scale):
-    out = ["| mode | bootstraps/s | lwbsd CPU µs/bootstrap | lwbsd peak RSS MiB | "
+def best_of(rounds):
+    """Per mode, the round with the least lwbsd CPU per bootstrap (other
+    work on a shared machine only ever adds to it), with the median of all
+    rounds as 'cpu_median'; the ceilings' least CPU per handshake likewise."""
+    results = []
+    for runs in zip(*(r for r, _ in rounds)):
+        cpus = sorted(x["cpu_us"] for x in runs)
+        best = dict(min(runs, key=lambda x: x["cpu_us"]), cpu_median=cpus[len(cpus) // 2])
+        best["failed"] = sum(x["failed"] for x in runs)
+        results.append(best)
+    ceil = {w: min((c[w] for _, c in rounds), key=lambda c: c["server_cpu_us_per_handshake"])
+            for w in rounds[0][1]}
+    return results, ceil
+
+
+def table(results, ceil, scale, repeat=1):
+    cpu_head = f"best of {repeat} (median)" if repeat > 1 else ""
+    out = [f"| mode | bootstraps/s | lwbsd CPU µs/bootstrap {cpu_head} | lwbsd peak RSS MiB | "
            "p50 ms | p99 ms | failed |", "|---|---|---|---|---|---|---|"]
     for r in results:
-        out.append(f"| {r['mode']} | {r['rate']:.0f} | {r['cpu_us']:.0f} | {r['hwm_mib']:.1f}"
+        cpu = f"{r['cpu_us']:.0f}" + (f" ({r['cpu_median']:.0f})" if repeat > 1 else "")
+        out.append(f"| {r['mode']} | {r['rate']:.0f} | {cpu} | {r['hwm_mib']:.1f}"
                    f" | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['failed']} |")
     psk = next(r for r in results if "CCM_8" in r["mode"])
     out += ["", "Ceiling (bench/dtls_ceiling, bare DTLS 1.2 PSK-AES128-CCM-8 handshakes, "
@@ -350,20 +367,25 @@ def main():
     ap.add_argument("--stall", type=int, action="append",
                     help="stalled clients (repeatable; default 10000)")
     ap.add_argument("--growth", type=int, default=100000)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of modes and ceiling; the table shows the least CPU of each")
     a = ap.parse_args()
     build(a.build)
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    results = [run_mode(a.build, name, f, a.n, a.c) for name, f in MODES]
-    results.append(run_cert(a.build, max(a.n // 20, 200)))
-    ceil = ceiling(a.build)
+    rounds = []
+    for _ in range(max(a.repeat, 1)):
+        r = [run_mode(a.build, name, f, a.n, a.c) for name, f in MODES]
+        r.append(run_cert(a.build, max(a.n // 20, 200)))
+        rounds.append((r, ceiling(a.build)))
+    results, ceil = best_of(rounds)
     scale = None
     if a.scale:
         scale = (policy_load(a.build, a.devices),
                  [stalled(a.build, n) for n in (a.stall or [10000])],
                  growth(a.build, a.growth))
     text = (f"Machine: {os.cpu_count()} CPUs ({platform()}); client pinned to CPU 0, "
-            "lwbsd (1 worker) to CPU 1.\n\n" + table(results, ceil, scale))
+            "lwbsd (1 worker) to CPU 1.\n\n" + table(results, ceil, scale, a.repeat))
     with open(a.out, "w") as f:
         f.write(text)
     print(text)
