@@ -471,8 +471,12 @@ static int sim_setup(struct sim *sim)
 	coap_register_response_handler(sim->ctx, on_response);
 	coap_register_nack_handler(sim->ctx, on_nack);
 	coap_register_event_handler(sim->ctx, on_event);
-	/* Writes of certificates arrive block-wise; libcoap reassembles them. */
-	coap_context_set_block_mode(sim->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+	/*
+	 * Writes of certificates arrive block-wise; libcoap reassembles them.
+	 * No Request-Tag on a Bootstrap-Request, as real clients send none.
+	 */
+	coap_context_set_block_mode(sim->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY |
+						  COAP_BLOCK_NO_PREEMPTIVE_RTAG);
 	return 0;
 }
 

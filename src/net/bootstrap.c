@@ -834,7 +834,15 @@ static int bootstrap_register(struct net_bootstrap *bs, coap_context_t *ctx)
 	coap_register_response_handler(ctx, on_response);
 	coap_register_nack_handler(ctx, on_nack);
 	coap_register_event_handler(ctx, on_event);
-	coap_context_set_block_mode(ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+	/*
+	 * libcoap sends large Writes block-wise (RFC 7959). Without
+	 * NO_PREEMPTIVE_RTAG it also adds a Request-Tag (RFC 9175 §3.2) to
+	 * every request that fits one datagram: bytes and work for nothing,
+	 * and an option number above 255 that constrained clients need not
+	 * know. Block-wise requests still get one.
+	 */
+	coap_context_set_block_mode(ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY |
+					      COAP_BLOCK_NO_PREEMPTIVE_RTAG);
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 """CoAP-level edge cases, with hand-built datagrams (RFC 7252 §3): a
 retransmitted Bootstrap-Request is processed once, a non-confirmable one is
 refused, /bspack answers 4.04 so 1.2 clients fall back (Core TS 1.2
-§6.1.7.8), and garbage never stops lwbsd from serving."""
+§6.1.7.8), lwbsd's requests carry only the options of the operation, and
+garbage never stops lwbsd from serving."""
 import os
 import socket
 import struct
@@ -52,6 +53,22 @@ def parse(dgram):
     tkl = b0 & 0xF
     return {"type": (b0 >> 4) & 3, "code": f"{code >> 5}.{code & 31:02d}", "mid": mid,
             "token": dgram[4:4 + tkl], "raw": dgram}
+
+
+def options(dgram):
+    """(number, value) of each option of a datagram, in order (RFC 7252 §3.1)."""
+    i, num, out = 4 + (dgram[0] & 0xF), 0, []
+    while i < len(dgram) and dgram[i] != 0xFF:
+        fields, i = [dgram[i] >> 4, dgram[i] & 0xF], i + 1
+        for k in (0, 1):  # extended delta, then extended length
+            if fields[k] == 13:
+                fields[k], i = 13 + dgram[i], i + 1
+            elif fields[k] == 14:
+                fields[k], i = 269 + int.from_bytes(dgram[i:i + 2], "big"), i + 2
+        num += fields[0]
+        out.append((num, dgram[i:i + fields[1]]))
+        i += fields[1]
+    return out
 
 
 class Raw:
@@ -129,6 +146,22 @@ def main():
         assert write["raw"].find(b"\xb1" + b"0") > 0, write
     t.run("zero-length token accepted; a separate response to Discover moves the session on",
           zero_token_and_separate_response)
+
+    def requests_carry_only_their_options():
+        raw = Raw(srv.coap_port)
+        raw.send(request(CON, POST, 0x5000, b"\x09", ["bs"], ["ep=raw-opts"]))
+        raw.recv_matching(lambda m: m["mid"] == 0x5000)
+        disc = raw.recv_matching(lambda m: m["type"] == CON and m["code"] == "0.01")
+        # Bootstrap-Discover of "/": Accept: application/link-format, nothing else
+        # (Core TS 1.2 §6.1.7.1); no preemptive Request-Tag (RFC 9175 §3.2).
+        assert options(disc["raw"]) == [(17, bytes([40]))], options(disc["raw"])
+        tok = disc["token"]
+        raw.send(struct.pack("!BBH", 0x40 | (ACK << 4) | len(tok), (2 << 5) | 5, disc["mid"])
+                 + tok + option(12, bytes([40])) + b"\xff" + b"</>;lwm2m=1.1,</0/0>")
+        write = raw.recv_matching(lambda m: m["type"] == CON and m["code"] == "0.03")
+        assert {n for n, _ in options(write["raw"])} == {11, 12}, options(write["raw"])
+    t.run("Discover and Write carry only Uri-Path, Accept, Content-Format (no Request-Tag)",
+          requests_carry_only_their_options)
 
     def garbage_survived():
         raw = Raw(srv.coap_port)
