@@ -23,6 +23,9 @@ void json_str(struct json *j, const char *key, const char *val);
 void json_strn(struct json *j, const char *key, const char *val, size_t n);
 void json_int(struct json *j, const char *key, int64_t val);
 void json_bool(struct json *j, const char *key, bool val);
+/* A number with three decimals ("%.3f"). */
+void json_real(struct json *j, const char *key, double val);
+void json_null(struct json *j, const char *key);
 /* Open a nested array/object; key NULL inside arrays. */
 void json_array(struct json *j, const char *key);
 void json_object(struct json *j, const char *key);

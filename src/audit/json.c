@@ -92,6 +92,19 @@ void json_bool(struct json *j, const char *key, bool val)
 	json_put(j, val ? "true" : "false", val ? 4 : 5);
 }
 
+void json_real(struct json *j, const char *key, double val)
+{
+	json_key(j, key);
+	if (j->err == 0)
+		j->err = buf_printf(j->out, "%.3f", val);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	json_put(j, "null", 4);
+}
+
 void json_array(struct json *j, const char *key)
 {
 	json_open(j, key, "[");

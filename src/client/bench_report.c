@@ -93,18 +93,6 @@ static double throughput(const struct bench_stats *st)
 	return span ? (double)st->succeeded * 1e6 / (double)span : 0.0;
 }
 
-/* `"key":number` with decimals; json.h writes integers only. */
-static void json_real(struct json *j, const char *key, double v)
-{
-	if (j->err != 0)
-		return;
-	if (!j->first[j->depth])
-		j->err = buf_putc(j->out, ',');
-	j->first[j->depth] = false;
-	if (j->err == 0)
-		j->err = buf_printf(j->out, "\"%s\":%.3f", key, v);
-}
-
 static void json_latency(struct json *j, const struct bench_stats *st)
 {
 	json_object(j, "latency_us");

@@ -8,21 +8,6 @@
 #include <errno.h>
 #include <string.h>
 
-/*
- * `"key":null`. json.h has no null value yet; this writes what its
- * json_key() would, through the fields the header makes public.
- */
-static void report_null(struct json *j, const char *key)
-{
-	if (j->err != 0)
-		return;
-	if (!j->first[j->depth])
-		j->err = buf_putc(j->out, ',');
-	j->first[j->depth] = false;
-	if (j->err == 0)
-		j->err = buf_printf(j->out, "\"%s\":null", key);
-}
-
 static void report_op(struct json *j, const struct sim_op *op)
 {
 	char text[STORE_CODE_TEXT];
@@ -33,7 +18,7 @@ static void report_op(struct json *j, const struct sim_op *op)
 	if (op->format >= 0)
 		json_int(j, "format", op->format);
 	if (op->code == 0 && strcmp(op->op, "bootstrap-request") == 0)
-		report_null(j, "code");
+		json_null(j, "code");
 	else if (op->code == 0)
 		json_str(j, "code", "dropped");
 	else
@@ -50,7 +35,7 @@ static void report_head(struct json *j, const struct sim_client *c)
 	if (c->endpoint[0] != '\0')
 		json_str(j, "endpoint", c->endpoint);
 	else
-		report_null(j, "endpoint");
+		json_null(j, "endpoint");
 	if (c->identity[0] != '\0')
 		json_str(j, "psk_identity", c->identity);
 	json_str(j, "result", c->state == SIM_DONE ? "success" : "failure");
@@ -60,7 +45,7 @@ static void report_head(struct json *j, const struct sim_client *c)
 	if (c->last_format >= 0)
 		json_int(j, "format", c->last_format);
 	else
-		report_null(j, "format");
+		json_null(j, "format");
 	json_int(j, "requests_answered", c->answered);
 }
 

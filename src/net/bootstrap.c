@@ -67,7 +67,7 @@ struct net_bootstrap {
 	struct client *timer_head, *timer_tail;
 	struct client **by_ep; /* active clients by endpoint name, chained */
 	size_t ep_buckets;     /* a power of two */
-	struct linebuf *audit; /* NULL: no audit log; flushed by each poll */
+	struct linebuf audit; /* fd -1: no audit log; flushed by each poll */
 	uint64_t exchange_timeout_ms;
 };
 
@@ -247,24 +247,17 @@ static struct client *ep_find(const struct net_bootstrap *bs, const char *ep)
 	return c;
 }
 
-/* Queued whole, so records stay whole when several workers append. */
-static void audit_emit(struct net_bootstrap *bs, const struct buf *line)
+static void audit_check(int rc)
 {
-	int rc;
-
-	if (bs->audit == NULL || line->len == 0)
-		return;
-	rc = linebuf_put(bs->audit, line->data, line->len);
 	if (rc < 0)
 		log_warn("audit: cannot write records (%s)", strerror(-rc));
 }
 
-static void audit_flush(struct net_bootstrap *bs)
+/* Queued whole, so records stay whole when several workers append. */
+static void audit_emit(struct net_bootstrap *bs, const struct buf *line)
 {
-	int rc = bs->audit ? linebuf_flush(bs->audit) : 0;
-
-	if (rc < 0)
-		log_warn("audit: cannot write records (%s)", strerror(-rc));
+	if (bs->audit.fd >= 0 && line->len > 0)
+		audit_check(linebuf_put(&bs->audit, line->data, line->len));
 }
 
 static void client_log_end(const struct client *c)
@@ -755,7 +748,7 @@ int net_bootstrap_poll(struct net_bootstrap *bs)
 	if (c && c->deadline_ms - now < wait)
 		wait = c->deadline_ms - now;
 	/* Before the wait: records of this turn's bootstraps go out now. */
-	audit_flush(bs);
+	audit_check(linebuf_flush(&bs->audit));
 	/* A just-ended client is released promptly. */
 	return bs->ended ? 0 : (int)wait;
 }
@@ -791,21 +784,15 @@ static int audit_open(struct net_bootstrap *bs, const char *path)
 	if (path == NULL || path[0] == '\0')
 		return 0;
 	if (strcmp(path, "-") == 0) {
-		fd = STDOUT_FILENO;
-	} else {
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		if (fd < 0) {
-			log_err("audit: cannot open '%s' (%s)", path, strerror(errno));
-			return -errno;
-		}
+		linebuf_init(&bs->audit, STDOUT_FILENO);
+		return 0;
 	}
-	bs->audit = malloc(sizeof(*bs->audit));
-	if (bs->audit == NULL) {
-		if (fd > STDERR_FILENO)
-			close(fd);
-		return -ENOMEM;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		log_err("audit: cannot open '%s' (%s)", path, strerror(errno));
+		return -errno;
 	}
-	linebuf_init(bs->audit, fd);
+	linebuf_init(&bs->audit, fd);
 	return 0;
 }
 
@@ -865,6 +852,7 @@ int net_bootstrap_new(coap_context_t *ctx, const struct policy *pol, struct net_
 	bs->ctx = ctx;
 	bs->pol = pol;
 	policy_ref(pol);
+	linebuf_init(&bs->audit, -1);
 	settings_apply(bs, pol);
 	prng_pool.left = 0;
 	coap_set_prng(prng_pooled);
@@ -907,12 +895,9 @@ void net_bootstrap_free(struct net_bootstrap *bs)
 		list_remove(c);
 		client_release(c);
 	}
-	if (bs->audit) {
-		audit_flush(bs);
-		if (bs->audit->fd > STDERR_FILENO)
-			close(bs->audit->fd);
-		free(bs->audit);
-	}
+	audit_check(linebuf_flush(&bs->audit));
+	if (bs->audit.fd > STDERR_FILENO)
+		close(bs->audit.fd);
 	policy_unref(bs->pol);
 	free(bs->by_ep);
 	free(bs);

@@ -206,19 +206,6 @@ static int net_timer_bound(coap_context_t *ctx, int ms)
  * (packaging/patches/) reads a NoSec endpoint until empty per event and
  * walks the sessions at most every 250 ms (README.md, Performance).
  */
-/*
- * Work due before the loop waits: bootstrap timers and releases, and the
- * log and audit lines of the turn that ended (written together: README.md,
- * Performance). Returns the longest wait in ms.
- */
-static int net_before_wait(struct net_server *srv)
-{
-	int ms = net_bootstrap_poll(srv->bs);
-
-	log_flush();
-	return ms;
-}
-
 static int net_turn(coap_context_t *ctx, int ms)
 {
 	struct epoll_event ev[NET_EVENTS];
@@ -242,47 +229,41 @@ static int net_turn(coap_context_t *ctx, int ms)
  * before net_bootstrap_poll() releases a session that has just ended (see
  * README.md, Performance, on DTLS reads).
  */
-static int net_run_two(struct net_server *srv, struct net_signals *sig,
-		       void (*reload)(void *arg), void *arg)
+static int net_turn_two(struct net_server *srv, int ms)
 {
-	coap_context_t *ctxs[2] = {srv->ctx, srv->ctx_rpk};
 	struct epoll_event ev[2];
+	int rc;
 
-	while (!sig->stop) {
-		int ms = net_before_wait(srv);
-		ms = net_timer_bound(srv->ctx_rpk, net_timer_bound(srv->ctx, ms));
-		if (epoll_wait(srv->epfd, ev, 2, ms) < 0 && errno != EINTR) {
-			log_err("net: event loop failed (%s)", strerror(errno));
-			return -EIO;
-		}
-		for (int i = 0; i < 2; i++) {
-			int rc = net_turn(ctxs[i], 0);
-			if (rc < 0) {
-				log_err("net: event loop failed (%s)", strerror(-rc));
-				return -EIO;
-			}
-		}
-		if (sig->reload) {
-			sig->reload = 0;
-			if (reload)
-				reload(arg);
-		}
-	}
-	return 0;
+	ms = net_timer_bound(srv->ctx_rpk, net_timer_bound(srv->ctx, ms));
+	if (epoll_wait(srv->epfd, ev, 2, ms) < 0 && errno != EINTR)
+		return -errno;
+	rc = net_turn(srv->ctx, 0);
+	return rc < 0 ? rc : net_turn(srv->ctx_rpk, 0);
+}
+
+/*
+ * One pass of the loop. First the work due before it waits: bootstrap
+ * timers and releases, and the log and audit lines of the turn that ended
+ * (written together: README.md, Performance); then the wait and the
+ * datagrams. Returns 0 or -errno.
+ */
+static int net_step(struct net_server *srv)
+{
+	int ms = net_bootstrap_poll(srv->bs);
+
+	log_flush();
+	return srv->ctx_rpk ? net_turn_two(srv, ms) : net_turn(srv->ctx, ms);
 }
 
 int net_server_run(struct net_server *srv, struct net_signals *sig,
 		   void (*reload)(void *arg), void *arg)
 {
-	if (srv->ctx_rpk != NULL)
-		return net_run_two(srv, sig, reload, arg);
 	while (!sig->stop) {
 		/*
 		 * A signal interrupts the wait (EINTR), so SIGTERM takes
 		 * effect at once; the bound keeps timers honest otherwise.
 		 */
-		int ms = net_before_wait(srv);
-		int rc = net_turn(srv->ctx, ms);
+		int rc = net_step(srv);
 		if (rc < 0) {
 			log_err("net: event loop failed (%s)", strerror(-rc));
 			return -EIO;

@@ -122,6 +122,20 @@ class Lwbsd:
         return out
 
 
+def s_client(port, cipher, *extra):
+    """openssl s_client handshaking over DTLS 1.2 with 127.0.0.1:port,
+    offering only `cipher`; its stdout and stderr."""
+    try:
+        p = subprocess.run(
+            ["openssl", "s_client", "-dtls1_2", "-cipher", cipher + ":@SECLEVEL=0",
+             "-connect", f"127.0.0.1:{port}", *extra],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=8)
+    except subprocess.TimeoutExpired as e:
+        # A refused handshake leaves s_client retransmitting: no cipher was agreed.
+        return (e.stdout or b"").decode() + (e.stderr or b"").decode()
+    return p.stdout + p.stderr
+
+
 def split_settings(text):
     """(indented lines of text's `lwbsd:` block, the rest of text)."""
     inside, settings, rest = False, [], []

@@ -13,7 +13,7 @@ import threading
 
 from cryptography import x509
 
-from harness import DM_SERVER, LWBS, Lwbsd, Tap
+from harness import DM_SERVER, LWBS, Lwbsd, Tap, s_client
 from pki import PEM, make_cert, pem_key
 
 MTU = 1152
@@ -101,18 +101,6 @@ def handshake_types(datagram):
     return types
 
 
-def s_client(relay, cipher, *extra):
-    """openssl s_client over DTLS 1.2 through the relay; its output."""
-    try:
-        p = subprocess.run(
-            ["openssl", "s_client", "-dtls1_2", "-cipher", cipher + ":@SECLEVEL=0",
-             "-connect", f"127.0.0.1:{relay.port}", *extra],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=8)
-        return p.stdout + p.stderr
-    except subprocess.TimeoutExpired as e:
-        return (e.stdout or b"").decode() + (e.stderr or b"").decode()
-
-
 def main():
     srv = Lwbsd(POLICY, files=write_pki())
     keys = os.path.join(srv.dir, "keys")
@@ -125,7 +113,7 @@ def main():
     def psk_hello_flight():
         relay = Relay(srv.coaps_port)
         try:
-            out = s_client(relay, "PSK-AES128-CCM8", "-psk_identity", PSK_ID, "-psk", PSK_KEY)
+            out = s_client(relay.port, "PSK-AES128-CCM8", "-psk_identity", PSK_ID, "-psk", PSK_KEY)
         finally:
             relay.close()
         assert "Cipher is PSK-AES128-CCM8" in out, out[-1500:]
@@ -136,7 +124,7 @@ def main():
     def cert_flight_12():
         relay = Relay(srv.coaps_port)
         try:
-            out = s_client(relay, "ECDHE-ECDSA-AES128-CCM8", "-cert", f"{keys}/dev.pem",
+            out = s_client(relay.port, "ECDHE-ECDSA-AES128-CCM8", "-cert", f"{keys}/dev.pem",
                            "-key", f"{keys}/dev.key", "-CAfile", f"{keys}/ca.pem")
         finally:
             relay.close()

@@ -5,7 +5,7 @@ openssl s_client), and DTLS 1.3 with libcoap's wolfSSL client."""
 import os
 import subprocess
 
-from harness import DEPS_BIN, DM_SERVER, Lwbsd, Tap
+from harness import DEPS_BIN, DM_SERVER, Lwbsd, Tap, s_client
 
 PSK_ID = "suite-test"
 PSK_KEY = "00112233445566778899aabbccddeeff"
@@ -66,19 +66,6 @@ def write_ca_conf(d):
                 f"new_certs_dir={d}\ndefault_md=sha256\npolicy=p\nx509_extensions=e\n"
                 f"[p]\ncommonName=supplied\n[e]\nbasicConstraints=CA:FALSE\n")
     return path
-
-
-def s_client(port, cipher, *extra):
-    """Handshake with openssl s_client over DTLS 1.2 offering only `cipher`."""
-    try:
-        p = subprocess.run(
-            ["openssl", "s_client", "-dtls1_2", "-cipher", cipher + ":@SECLEVEL=0",
-             "-connect", f"127.0.0.1:{port}", *extra],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=8)
-    except subprocess.TimeoutExpired as e:
-        # A refused handshake leaves s_client retransmitting: no cipher was agreed.
-        return (e.stdout or b"").decode() + (e.stderr or b"").decode()
-    return p.stdout + p.stderr
 
 
 def main():

@@ -6,98 +6,81 @@
 
 #include "util/linebuf.h"
 
-/* A pipe whose read end does not block: reading tells what was written. */
-static void pipe_nb(int fds[2])
+/*
+ * Each test (its own process, CK_FORK) writes into a pipe whose read end
+ * does not block: reading tells what was written.
+ */
+static struct linebuf lb;
+static int fds[2];
+
+static void setup(void)
 {
 	ck_assert_int_eq(pipe(fds), 0);
 	ck_assert_int_eq(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
 	ck_assert_int_eq(fcntl(fds[1], F_SETPIPE_SZ, 1 << 20) >= 0, 1);
+	linebuf_init(&lb, fds[1]);
 }
 
-static size_t drain(int fd, char *out, size_t cap)
+static size_t drain(char *out, size_t cap)
 {
-	ssize_t n = read(fd, out, cap);
+	ssize_t n = read(fds[0], out, cap);
 	return n < 0 ? 0 : (size_t)n;
 }
 
 START_TEST(lines_wait_for_flush)
 {
-	static struct linebuf lb;
 	char got[64];
-	int fds[2];
 
-	pipe_nb(fds);
-	linebuf_init(&lb, fds[1]);
 	ck_assert_int_eq(linebuf_put(&lb, "a 1\n", 4), 0);
 	ck_assert_int_eq(linebuf_put(&lb, "b 2\n", 4), 0);
 	ck_assert_int_eq(read(fds[0], got, sizeof(got)), -1);
 	ck_assert_int_eq(errno, EAGAIN);
 	ck_assert_int_eq(linebuf_flush(&lb), 0);
-	ck_assert_uint_eq(drain(fds[0], got, sizeof(got)), 8);
+	ck_assert_uint_eq(drain(got, sizeof(got)), 8);
 	ck_assert_int_eq(memcmp(got, "a 1\nb 2\n", 8), 0);
 	ck_assert_uint_eq(lb.len, 0);
-	close(fds[0]);
-	close(fds[1]);
 }
 END_TEST
 
 /* A line that does not fit pushes out the queued ones first, all whole. */
 START_TEST(full_buffer_flushes_whole_lines)
 {
-	static struct linebuf lb;
 	static char line[1000], got[2 * LINEBUF_CAP];
 	size_t per = sizeof(line), fit = LINEBUF_CAP / per, n;
-	int fds[2];
 
-	pipe_nb(fds);
-	linebuf_init(&lb, fds[1]);
 	memset(line, 'x', per - 1);
 	line[per - 1] = '\n';
 	for (size_t i = 0; i < fit + 1; i++)
 		ck_assert_int_eq(linebuf_put(&lb, line, per), 0);
-	n = drain(fds[0], got, sizeof(got));
+	n = drain(got, sizeof(got));
 	ck_assert_uint_eq(n, fit * per);
 	ck_assert_int_eq(got[n - 1], '\n');
 	ck_assert_uint_eq(lb.len, per);
-	close(fds[0]);
-	close(fds[1]);
 }
 END_TEST
 
 START_TEST(oversized_line_written_at_once_in_order)
 {
-	static struct linebuf lb;
 	static char big[LINEBUF_CAP + 10], got[2 * LINEBUF_CAP];
-	int fds[2];
 
-	pipe_nb(fds);
-	linebuf_init(&lb, fds[1]);
 	memset(big, 'y', sizeof(big));
 	big[sizeof(big) - 1] = '\n';
 	ck_assert_int_eq(linebuf_put(&lb, "first\n", 6), 0);
 	ck_assert_int_eq(linebuf_put(&lb, big, sizeof(big)), 0);
-	ck_assert_uint_eq(drain(fds[0], got, sizeof(got)), 6 + sizeof(big));
+	ck_assert_uint_eq(drain(got, sizeof(got)), 6 + sizeof(big));
 	ck_assert_int_eq(memcmp(got, "first\n", 6), 0);
 	ck_assert_int_eq(memcmp(got + 6, big, sizeof(big)), 0);
 	ck_assert_uint_eq(lb.len, 0);
-	close(fds[0]);
-	close(fds[1]);
 }
 END_TEST
 
 START_TEST(write_error_reported_and_queue_dropped)
 {
-	static struct linebuf lb;
-	int fds[2];
-
-	pipe_nb(fds);
-	close(fds[1]);
-	linebuf_init(&lb, fds[1]); /* closed: EBADF */
+	close(fds[1]); /* writes now fail with EBADF */
 	ck_assert_int_eq(linebuf_put(&lb, "lost\n", 5), 0);
 	ck_assert_int_eq(linebuf_flush(&lb), -EBADF);
 	ck_assert_uint_eq(lb.len, 0);
 	ck_assert_int_eq(linebuf_flush(&lb), 0); /* nothing left to fail */
-	close(fds[0]);
 }
 END_TEST
 
@@ -106,6 +89,7 @@ Suite *unit_suite(void)
 {
 	Suite *s = suite_create("linebuf");
 	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, lines_wait_for_flush);
 	tcase_add_test(tc, full_buffer_flushes_whole_lines);
 	tcase_add_test(tc, oversized_line_written_at_once_in_order);
