@@ -12,9 +12,17 @@ DAY = datetime.timedelta(days=1)
 PEM = serialization.Encoding.PEM
 
 
-def pem_key(key):
-    return key.private_bytes(PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+def pem_key(key, fmt=serialization.PrivateFormat.PKCS8):
+    """PEM private key: PKCS#8 ("PRIVATE KEY"), or with
+    fmt=PrivateFormat.TraditionalOpenSSL the SEC1 "EC PRIVATE KEY" that
+    `openssl ecparam -genkey` writes."""
+    return key.private_bytes(PEM, fmt, serialization.NoEncryption())
+
+
+def spki(key, encoding=serialization.Encoding.DER):
+    """The SubjectPublicKeyInfo of key's public half (DER unless given)."""
+    return key.public_key().public_bytes(encoding,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def make_cert(cn, issuer, issuer_key, key=None, ca=False, serial=None, not_before=NOW - DAY,

@@ -7,51 +7,29 @@ handshake and a known key claiming another device's endpoint, and keeps
 serving certificate and PSK clients on coaps_port meanwhile, with one
 worker and with two."""
 import base64
-import datetime
 import json
 import os
 import subprocess
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from harness import DM_SERVER, LWBS, Lwbsd, Tap, free_udp_ports
+from pki import PEM, make_cert, pem_key, spki
 
-PEM = serialization.Encoding.PEM
-NOW = datetime.datetime.now(datetime.timezone.utc)
-
-
-def ec_key():
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def private_pem(key):
-    return key.private_bytes(PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                             serialization.NoEncryption())
-
-
-def spki(key, encoding=serialization.Encoding.DER):
-    return key.public_key().public_bytes(encoding,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+SEC1 = serialization.PrivateFormat.TraditionalOpenSSL
 
 
 def cert(cn, issuer, issuer_key, key, ca=False):
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-    return (x509.CertificateBuilder().subject_name(subject)
-            .issuer_name(issuer.subject if issuer else subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - datetime.timedelta(days=1))
-            .not_valid_after(NOW + datetime.timedelta(days=1))
-            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-            .sign(issuer_key, hashes.SHA256()))
+    return make_cert(cn, issuer.subject if issuer else None, issuer_key, key, ca=ca)[0]
 
 
 def write_files():
-    keys = {name: ec_key() for name in ("server-rpk", "dev-a", "dev-b", "dev-c", "stranger",
-                                         "ca", "server-cert", "dev-x509")}
-    files = {f"keys/{n}.key": private_pem(k) for n, k in keys.items()}
+    names = ("server-rpk", "dev-a", "dev-b", "dev-c", "stranger", "ca", "server-cert",
+             "dev-x509")
+    keys = {name: ec.generate_private_key(ec.SECP256R1()) for name in names}
+    # SEC1 "EC PRIVATE KEY", as `openssl ecparam -genkey` writes it
+    files = {f"keys/{n}.key": pem_key(k, SEC1) for n, k in keys.items()}
     files["keys/dev-a.pub"] = spki(keys["dev-a"], PEM)  # PEM SubjectPublicKeyInfo
     ca = cert("lwbs test CA", None, keys["ca"], keys["ca"], ca=True)
     files["policies/certs/ca.pem"] = ca.public_bytes(PEM)

@@ -7,7 +7,6 @@ server (file and command), the derived key must equal the HKDF of the
 documented inputs, and a failed export must fail the bootstrap before the
 device is given anything."""
 import base64
-import datetime
 import hashlib
 import hmac
 import json
@@ -16,35 +15,24 @@ import stat
 import subprocess
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from harness import LWBS, Lwbsd, Tap
+from pki import DAY, NOW, PEM, make_cert, pem_key, spki
 
 MASTER = bytes(range(32))
-NOW = datetime.datetime.now(datetime.timezone.utc)
 
 
 def ca_files():
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test org CA")])
-    ca = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-          .public_key(key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(NOW - datetime.timedelta(days=1))
-          .not_valid_after(NOW + datetime.timedelta(days=30))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(key, hashes.SHA256()))
+    ca, key = make_cert("test org CA", None, None, ca=True, not_after=NOW + 30 * DAY)
     srv_key = ec.generate_private_key(ec.SECP256R1())
-    srv_pub = srv_key.public_key().public_bytes(serialization.Encoding.DER,
-                                                serialization.PublicFormat.SubjectPublicKeyInfo)
     return ca, {
-        "policies/org/ca.pem": ca.public_bytes(serialization.Encoding.PEM),
-        "policies/org/ca.key": key.private_bytes(serialization.Encoding.PEM,
-                                                 serialization.PrivateFormat.PKCS8,
-                                                 serialization.NoEncryption()),
+        "policies/org/ca.pem": ca.public_bytes(PEM),
+        "policies/org/ca.key": pem_key(key),
         "policies/dm-cert.der": ca.public_bytes(serialization.Encoding.DER),
-        "policies/dm-rpk.der": srv_pub,
+        "policies/dm-rpk.der": spki(srv_key),
     }
 
 
