@@ -32,7 +32,8 @@ struct discover_result {
  * NUL-terminated). Tolerates quoted and unquoted attribute values, spaces and
  * unknown attributes; links deeper than an instance are ignored. Instances
  * beyond DISCOVER_MAX_INSTANCES are an error. Returns 0 or -EBADMSG (out is
- * then unspecified).
+ * then unspecified). Only the first n inst[] and n_objects objects[] are
+ * written; the rest of the arrays is left untouched.
  */
 int discover_parse(const char *p, size_t n, struct discover_result *out);
 

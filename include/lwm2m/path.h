@@ -35,4 +35,10 @@ int path_parse_objlnk(const char *s, size_t n, uint16_t *oid, uint16_t *iid);
 /* Write "oid:iid" and a NUL into buf; returns the text length. */
 size_t path_format_objlnk(char buf[PATH_OBJLNK_MAX], uint16_t oid, uint16_t iid);
 
+/* Write id in decimal, no NUL (at most 5 characters); returns the length. */
+size_t path_format_id(char buf[5], uint16_t id);
+
+/* Write p as "/" or "/a/b..." and a NUL into buf; returns the text length. */
+size_t path_format(char buf[PATH_TEXT_MAX], const struct lwm2m_path *p);
+
 #endif

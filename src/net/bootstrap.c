@@ -20,6 +20,7 @@
 
 #include "cred/cert.h"
 #include "cred/provision.h"
+#include "lwm2m/path.h"
 #include "policy/policy.h"
 #include "policy/policy_routes.h"
 #include "policy/spki.h"
@@ -68,6 +69,7 @@ struct net_bootstrap {
 	struct client **by_ep; /* active clients by endpoint name, chained */
 	size_t ep_buckets;     /* a power of two */
 	struct linebuf audit; /* fd -1: no audit log; flushed by each poll */
+	struct buf record;    /* the audit record being built, reused */
 	uint64_t exchange_timeout_ms;
 };
 
@@ -253,11 +255,20 @@ static void audit_check(int rc)
 		log_warn("audit: cannot write records (%s)", strerror(-rc));
 }
 
-/* Queued whole, so records stay whole when several workers append. */
-static void audit_emit(struct net_bootstrap *bs, const struct buf *line)
+/* An empty bs->record to build an audit record in, or NULL with no audit log. */
+static struct buf *audit_record(struct net_bootstrap *bs)
 {
-	if (bs->audit.fd >= 0 && line->len > 0)
-		audit_check(linebuf_put(&bs->audit, line->data, line->len));
+	if (bs->audit.fd < 0)
+		return NULL;
+	buf_reset(&bs->record);
+	return &bs->record;
+}
+
+/* Queued whole, so records stay whole when several workers append. */
+static void audit_emit(struct net_bootstrap *bs)
+{
+	if (bs->record.len > 0)
+		audit_check(linebuf_put(&bs->audit, bs->record.data, bs->record.len));
 }
 
 static void client_log_end(const struct client *c)
@@ -274,11 +285,10 @@ static void client_log_end(const struct client *c)
 /* Audit, detach from libcoap, park for release in the next poll. */
 static void client_end(struct client *c)
 {
-	struct buf line = BUF_INIT;
+	struct buf *rec = audit_record(c->bs);
 
-	if (bs_session_audit(c->s, &line) == 0)
-		audit_emit(c->bs, &line);
-	buf_free(&line);
+	if (rec && bs_session_audit(c->s, rec) == 0)
+		audit_emit(c->bs);
 	client_log_end(c);
 	/*
 	 * libcoap has no call to cancel a confirmable request; with no
@@ -323,11 +333,11 @@ static void client_release(struct client *c)
 
 static int pdu_add_path(coap_optlist_t **opts, const struct lwm2m_path *path)
 {
-	char seg[8];
+	char seg[5];
 
 	for (unsigned i = 0; i < path->depth; i++) {
-		int n = snprintf(seg, sizeof(seg), "%u", path->ids[i]);
-		if (!coap_insert_optlist(opts, coap_new_optlist(COAP_OPTION_URI_PATH, (size_t)n,
+		size_t n = path_format_id(seg, path->ids[i]);
+		if (!coap_insert_optlist(opts, coap_new_optlist(COAP_OPTION_URI_PATH, n,
 								 (const uint8_t *)seg)))
 			return -ENOMEM;
 	}
@@ -538,15 +548,14 @@ static int admit(struct net_bootstrap *bs, coap_session_t *cs, struct bs_client 
 static void refuse(struct net_bootstrap *bs, const struct bs_client *c, const char *reason,
 		   coap_pdu_t *resp)
 {
-	struct buf line = BUF_INIT;
+	struct buf *rec = audit_record(bs);
 
 	/* The client learns nothing beyond 4.00 (Transport TS 1.2 §5.2.1). */
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_BAD_REQUEST);
 	log_info("session: refused '%s' from %s (%s)", c->endpoint[0] ? c->endpoint : "(no ep)",
 		 c->peer, reason);
-	if (bs_audit_refusal(c, policy_version(bs->pol), reason, &line) == 0)
-		audit_emit(bs, &line);
-	buf_free(&line);
+	if (rec && bs_audit_refusal(c, policy_version(bs->pol), reason, rec) == 0)
+		audit_emit(bs);
 }
 
 /* A new Bootstrap-Request from an endpoint cancels its session in flight. */
@@ -898,6 +907,7 @@ void net_bootstrap_free(struct net_bootstrap *bs)
 	audit_check(linebuf_flush(&bs->audit));
 	if (bs->audit.fd > STDERR_FILENO)
 		close(bs->audit.fd);
+	buf_free(&bs->record);
 	policy_unref(bs->pol);
 	free(bs->by_ep);
 	free(bs);

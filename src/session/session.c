@@ -13,6 +13,7 @@
 #include "audit/json.h"
 
 #include "lwm2m/linkformat.h"
+#include "lwm2m/path.h"
 #include "policy/policy.h"
 #include "session/targets.h"
 #include "util/log.h"
@@ -174,9 +175,16 @@ out:
 
 #define CODE(c, d) ((uint8_t)(((c) << 5) | (d)))
 
+/* "c.dd"; by hand, as it runs for every operation of every audit record. */
 static void code_str(uint8_t code, char out[8])
 {
-	snprintf(out, 8, "%u.%02u", code >> 5, code & 31);
+	unsigned d = code & 31;
+
+	out[0] = (char)('0' + (code >> 5));
+	out[1] = '.';
+	out[2] = (char)('0' + d / 10);
+	out[3] = (char)('0' + d % 10);
+	out[4] = '\0';
 }
 
 static void fail_with_code(struct bs_session *s, const char *what, uint8_t code, uint64_t now)
@@ -275,18 +283,12 @@ void bs_session_free(struct bs_session *s)
 	free(s);
 }
 
-static void path_str(const struct lwm2m_path *p, enum plan_op op, char *out, size_t cap)
+static void path_str(const struct lwm2m_path *p, enum plan_op op, char out[PATH_TEXT_MAX])
 {
-	size_t o = 0;
-
-	if (op == PLAN_FINISH) {
-		snprintf(out, cap, "/bs");
-		return;
-	}
-	out[0] = '/';
-	out[1] = '\0';
-	for (unsigned i = 0; i < p->depth && o < cap; i++)
-		o += (size_t)snprintf(out + o, cap - o, "/%u", p->ids[i]);
+	if (op == PLAN_FINISH)
+		memcpy(out, "/bs", 4);
+	else
+		path_format(out, p);
 }
 
 /* Fields common to sessions and refusals. */
@@ -312,13 +314,13 @@ static void audit_head(struct json *j, const struct bs_client *c, const char *po
 
 static void audit_ops(struct json *j, const struct bs_session *s)
 {
-	char path[32], code[8];
+	char path[PATH_TEXT_MAX], code[8];
 
 	json_array(j, "operations");
 	for (size_t i = 0; i < s->n_ops; i++) {
 		json_object(j, NULL);
 		json_str(j, "op", plan_op_name(s->ops[i].op));
-		path_str(&s->ops[i].path, s->ops[i].op, path, sizeof(path));
+		path_str(&s->ops[i].path, s->ops[i].op, path);
 		json_str(j, "path", path);
 		if (s->ops[i].code) {
 			code_str(s->ops[i].code, code);

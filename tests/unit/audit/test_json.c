@@ -1,4 +1,5 @@
 #include <check.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "audit/json.h"
@@ -47,6 +48,22 @@ START_TEST(strings_escaped)
 }
 END_TEST
 
+START_TEST(int_extremes)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+
+	json_begin(&j, &b);
+	json_int(&j, "min", INT64_MIN);
+	json_int(&j, "max", INT64_MAX);
+	json_int(&j, "zero", 0);
+	ck_assert_int_eq(json_end(&j), 0);
+	ck_assert_str_eq(text(&b), "{\"min\":-9223372036854775808,\"max\":9223372036854775807,"
+				   "\"zero\":0}\n");
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(real_has_no_length_limit)
 {
 	struct buf b = BUF_INIT;
@@ -68,6 +85,7 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, fields_nest_with_commas);
 	tcase_add_test(tc, strings_escaped);
+	tcase_add_test(tc, int_extremes);
 	tcase_add_test(tc, real_has_no_length_limit);
 	suite_add_tcase(s, tc);
 	return s;
