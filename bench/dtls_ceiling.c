@@ -5,8 +5,8 @@
  * WOLFSSL pass datagrams through in-memory queues, one handshake after the
  * other, each with fresh objects, as lwbsd meets each new client. The
  * server has a cookie callback (no socket to derive one from); both sides
- * have the MTU and the grouping of a flight's records into shared
- * datagrams that libcoap gives lwbsd and `lwbs bench`
+ * have the MTU, the grouping of a flight's records into shared datagrams
+ * and the one DRBG per context that libcoap gives lwbsd and `lwbs bench`
  * (packaging/patches/libcoap-4.3.5-scale.patch), and otherwise wolfSSL's
  * defaults.
  *
@@ -173,6 +173,11 @@ static WOLFSSL_CTX *make_ctx(int server)
 	wolfSSL_SetIOSend(ctx, udp_fd[0] >= 0 ? udp_send : wire_send);
 	wolfSSL_CTX_dtls_set_mtu(ctx, 1152); /* libcoap's COAP_DEFAULT_MTU */
 	wolfSSL_CTX_set_group_messages(ctx);
+#ifdef SINGLE_THREADED
+	/* One DRBG for the context's sessions, as libcoap's (patch item 8). */
+	if (wolfSSL_CTX_new_rng(ctx) != WOLFSSL_SUCCESS)
+		return NULL;
+#endif
 	if (server) {
 		wolfSSL_CTX_set_psk_server_callback(ctx, server_psk);
 		wolfSSL_CTX_SetGenCookie(ctx, gen_cookie);

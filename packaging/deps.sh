@@ -26,7 +26,13 @@ WOLFSSL_FLAGS=(--enable-static --disable-shared --enable-dtls --enable-dtls13
 	--disable-benchmark
 	# SP math with x86-64 assembly: P-256 ECDHE 8x, ECDSA sign 20x, verify 6x
 	# faster than the generic code (README.md, Performance).
-	--enable-sp --enable-sp-asm)
+	--enable-sp --enable-sp-asm
+	# No locks: lwbsd and lwbs are single-threaded (workers are processes).
+	# It also lets the libcoap patch give each wolfSSL context one DRBG for
+	# all its sessions (item 8; each wolfSSL_new() otherwise instantiates
+	# its own and reruns the DRBG self-test: 18 % of a PSK bootstrap's
+	# user-space instructions).
+	--enable-singlethreaded)
 # x86-64: AES-NI and AVX2 SHA-256/AES-GCM, chosen at run time by CPUID, so
 # the build still runs on CPUs without them. The bare DTLS 1.2 PSK handshake
 # went from 47 to 18 us, DTLS 1.3 PSK bootstraps from 307 to 224 us

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """lwbsd with `workers: 2`: worker processes share the ports (SO_REUSEPORT),
-every session is audited exactly once in whole lines, SIGHUP reloads every
-worker before "in force" is logged, SIGTERM stops them all, and no worker
-outlives its parent."""
+every session is audited exactly once in whole lines, each worker draws its
+own randomness, SIGHUP reloads every worker before "in force" is logged,
+SIGTERM stops them all, and no worker outlives its parent."""
 import json
 import os
+import re
 import signal
 import subprocess
 import time
 
-from harness import DM_SERVER, LWBS, Lwbsd, Tap
+from harness import DM_SERVER, LWBS, Lwbsd, Tap, s_client
 
 KEY = "000102030405060708090a0b0c0d0e0f"
 
@@ -59,6 +60,18 @@ def bench(srv, prefix, n, dtls=False):
     return p.returncode, json.loads(p.stdout), p.stderr
 
 
+def server_random(srv):
+    """The 32-byte random of lwbsd's ServerHello in one DTLS 1.2 PSK handshake,
+    from the messages openssl s_client -msg prints in hex."""
+    out = s_client(srv.coaps_port, "PSK-AES128-CCM8", "-psk_identity", "fleet", "-psk", KEY,
+                   "-msg")
+    for block in re.findall(r"^<<< [^\n]*\n((?:    [0-9a-f ]+\n)+)", out, re.M):
+        msg = bytes.fromhex("".join(block.split()))
+        if msg[0] == 2 and len(msg) >= 46:  # ServerHello: 12-byte header, version, random
+            return msg[14:46]
+    raise AssertionError("no ServerHello in: " + out[-1500:])
+
+
 def main():
     t = Tap()
     srv = Lwbsd(POLICY)
@@ -83,6 +96,14 @@ def main():
         want = sorted([f"open-{i}" for i in range(400)] + [f"psk-{i}" for i in range(100)])
         assert eps == want, (len(eps), len(set(eps)))
         assert all(r["outcome"] == "success" for r in recs)
+
+    def own_randomness():
+        # Each worker sets up its DTLS context, and with it the DRBG that its
+        # handshakes share (libcoap patch item 8), after fork(). A state
+        # inherited or shared would repeat the randoms of the first handshake
+        # in each worker; 16 handshakes on as many ports reach both.
+        randoms = [server_random(srv) for _ in range(16)]
+        assert len(set(randoms)) == 16, [r.hex() for r in randoms]
 
     def reload_all():
         rc, s, _ = bench(srv, "late-", 20)
@@ -121,6 +142,8 @@ def main():
     t.run("workers: 2 forks two workers; started once all are listening", two_workers)
     t.run("500 bootstraps over both workers: each audited exactly once, whole lines",
           audited_once)
+    t.run("16 DTLS handshakes over both workers: 16 different ServerHello randoms",
+          own_randomness)
     t.run("SIGHUP reloads every worker before 'in force'", reload_all)
     t.run("a worker that dies stops lwbsd (exit 1), no worker left", worker_death_stops_all)
     t.run("workers die with their parent", parent_death_ends_workers)
