@@ -6,12 +6,14 @@ table of bootstraps/s, lwbsd CPU time per bootstrap (user+sys from
 security mode; the bare-DTLS-handshake ceiling (bench/dtls_ceiling.c);
 and, with --scale, the scale figures: a 1,000,000-device policy's load time
 and memory, lwbsd's memory with clients stalled mid-session, and memory
-after many bootstraps against after the first thousand.
+after many bootstraps against after the first thousand. --instructions N
+adds lwbsd's user-space instructions per bootstrap (valgrind's callgrind),
+which do not move with the machine's load.
 
 Not part of `meson test`. Numbers depend on the machine: say which.
 
-usage: bench/run.py [--build DIR] [--out FILE] [-n N] [--scale]
-                    [--stall N] [--growth N] [--devices N]
+usage: bench/run.py [--build DIR] [--out FILE] [-n N] [--repeat K] [--scale]
+                    [--stall N] [--growth N] [--devices N] [--instructions N]
 """
 import argparse
 import json
@@ -95,9 +97,9 @@ def cpu_seconds(pid):
 
 
 class Server:
-    """lwbsd with one worker, pinned, stderr to a log file."""
+    """lwbsd with one worker, pinned (or run under `wrap`), stderr to a log file."""
 
-    def __init__(self, bdir, settings="", policy_dir=None):
+    def __init__(self, bdir, settings="", policy_dir=None, wrap=None):
         self.dir = tempfile.mkdtemp(prefix="lwbs-bench-")
         self.coap, self.coaps = free_ports()
         if policy_dir is None:
@@ -109,8 +111,8 @@ class Server:
                         f"  audit_log: {self.dir}/audit.jsonl\n{settings}"
                         + SERVERS + DEVICES)
         self.log = open(os.path.join(self.dir, "lwbsd.log"), "w")
-        self.proc = subprocess.Popen(pin(1) + [os.path.join(bdir, "src/cmd/lwbsd"),
-                                               "-c", policy_dir],
+        self.proc = subprocess.Popen((wrap or pin(1)) + [os.path.join(bdir, "src/cmd/lwbsd"),
+                                                         "-c", policy_dir],
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while "started" not in open(self.log.name).read():
@@ -161,6 +163,35 @@ def run_mode(bdir, name, args_of, n, conc):
             "rate": s["bootstraps_per_s"], "p50_ms": s["latency_us"]["p50"] / 1e3,
             "p99_ms": s["latency_us"]["p99"] / 1e3,
             "cpu_us": cpu / ok * 1e6 if ok else 0.0, "hwm_mib": hwm / 1024}
+
+
+def instructions(bdir, n):
+    """Per mode (NoSec, PSK CCM-8), the user-space instructions lwbsd runs per
+    bootstrap, counted by valgrind's callgrind from the end of a 200-bootstrap
+    warm-up to exit. Kernel work is not in it, and lwbsd runs some 50x
+    slower, so 5 in flight; but unlike CPU time the count does not move with
+    other work on the machine, so two builds compare exactly."""
+    if not shutil.which("valgrind"):
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+    out = []
+    for name, args_of in MODES[:2]:
+        cg = tempfile.mkdtemp(prefix="lwbs-callgrind-")
+        dump = os.path.join(cg, "callgrind.out")
+        srv = Server(bdir, wrap=["valgrind", "--tool=callgrind", "--callgrind-out-file=" + dump])
+        try:
+            bench(bdir, args_of(srv) + ["-n", "200", "-c", "5"])
+            subprocess.run(["callgrind_control", "--zero", str(srv.proc.pid)], check=True,
+                           stdout=subprocess.DEVNULL)
+            s = bench(bdir, args_of(srv) + ["-n", str(n), "-c", "5"])
+        finally:
+            srv.stop()
+        with open(dump) as f:
+            total = int(re.search(r"^(?:summary|totals): (\d+)", f.read(), re.M).group(1))
+        shutil.rmtree(cg, ignore_errors=True)
+        ok = s["succeeded"]
+        out.append({"mode": name, "succeeded": ok, "failed": s["failed"],
+                    "per_bootstrap": total / ok if ok else 0.0})
+    return out
 
 
 def make_pki(d):
@@ -321,7 +352,7 @@ def best_of(rounds):
     return results, ceil
 
 
-def table(results, ceil, scale, repeat=1):
+def table(results, ceil, scale, repeat=1, instr=None):
     cpu_head = f"best of {repeat} (median)" if repeat > 1 else ""
     out = [f"| mode | bootstraps/s | lwbsd CPU µs/bootstrap {cpu_head} | lwbsd peak RSS MiB | "
            "p50 ms | p99 ms | failed |", "|---|---|---|---|---|---|---|"]
@@ -339,6 +370,12 @@ def table(results, ceil, scale, repeat=1):
                    f"handshake = {c['server_handshakes_per_cpu_s']:.0f} handshakes per "
                    f"CPU-second; lwbsd = {100 * c['server_cpu_us_per_handshake'] / psk['cpu_us']:.0f}"
                    " % of it (per core).")
+    if instr:
+        out += ["", "| mode | lwbsd user-space instructions per bootstrap (callgrind) | "
+                "bootstraps | failed |", "|---|---|---|---|"]
+        for r in instr:
+            out.append(f"| {r['mode']} | {r['per_bootstrap']:,.0f} | {r['succeeded']:,} | "
+                       f"{r['failed']} |")
     if scale:
         pl, st, gr = scale
         out += ["", "| scale figure | measured |", "|---|---|",
@@ -369,6 +406,9 @@ def main():
     ap.add_argument("--growth", type=int, default=100000)
     ap.add_argument("--repeat", type=int, default=1,
                     help="rounds of modes and ceiling; the table shows the least CPU of each")
+    ap.add_argument("--instructions", type=int, metavar="N", default=0,
+                    help="also count lwbsd's instructions per bootstrap over N bootstraps "
+                         "per mode under valgrind (2000 take a minute)")
     a = ap.parse_args()
     build(a.build)
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
@@ -379,13 +419,14 @@ def main():
         r.append(run_cert(a.build, max(a.n // 20, 200)))
         rounds.append((r, ceiling(a.build)))
     results, ceil = best_of(rounds)
+    instr = instructions(a.build, a.instructions) if a.instructions else None
     scale = None
     if a.scale:
         scale = (policy_load(a.build, a.devices),
                  [stalled(a.build, n) for n in (a.stall or [10000])],
                  growth(a.build, a.growth))
     text = (f"Machine: {os.cpu_count()} CPUs ({platform()}); client pinned to CPU 0, "
-            "lwbsd (1 worker) to CPU 1.\n\n" + table(results, ceil, scale, a.repeat))
+            "lwbsd (1 worker) to CPU 1.\n\n" + table(results, ceil, scale, a.repeat, instr))
     with open(a.out, "w") as f:
         f.write(text)
     print(text)
