@@ -19,9 +19,9 @@ struct device_work {
 static void device_name(const char *ep, const char *pattern, size_t idx, char *buf, size_t cap)
 {
 	if (ep != NULL)
-		snprintf(buf, cap, "device '%.80s'", ep);
+		conf_what(buf, cap, "device '", ep, "'", NULL);
 	else if (pattern != NULL)
-		snprintf(buf, cap, "device group '%.80s'", pattern);
+		conf_what(buf, cap, "device group '", pattern, "'", NULL);
 	else
 		snprintf(buf, cap, "device #%zu", idx + 1);
 }
@@ -190,8 +190,7 @@ static int parse_boot_psk(struct conf_ctx *c, const struct conf_key *k, const st
 	char what[192];
 	int rc;
 
-	snprintf(what, sizeof(what), "bootstrap %s of %s", k->name, w->name);
-	c->what = what;
+	c->what = conf_what(what, sizeof(what), "bootstrap ", k->name, " of ", w->name, NULL);
 	rc = conf_psk(c, v, &w->d->psk, &w->identity_at);
 	c->what = outer;
 	if (rc < 0)
@@ -255,8 +254,7 @@ static int parse_bootstrap(struct conf_ctx *c, const struct conf_key *k, const s
 	char what[192];
 	int rc;
 
-	snprintf(what, sizeof(what), "%s credential of %s", k->name, dev);
-	c->what = what;
+	c->what = conf_what(what, sizeof(what), k->name, " credential of ", dev, NULL);
 	rc = conf_map(c, v, boot_keys, w, seen);
 	if ((int)w->has_psk + (int)w->nosec + (int)w->has_cert + (int)w->has_rpk > 1) {
 		conf_error(c, v, "%s gives more than one of 'psk', 'certificate', 'rpk' and "

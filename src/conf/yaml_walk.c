@@ -2,6 +2,7 @@
 #include "yaml_walk.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -49,13 +50,14 @@ static void ynode_unref(struct ynode *n)
 	/* Scalars may be keys in hex or base64: leave no copy behind. */
 	if (n->str != NULL)
 		explicit_bzero(n->str, n->len);
-	free(n->str);
-	free(n);
+	free(n); /* and a scalar's str, which is part of it */
 }
 
-static struct ynode *ynode_new(struct ywalk *w, enum ynode_kind kind, yaml_mark_t mark)
+/* A node with `extra` bytes after it (a scalar's text: one allocation, not two). */
+static struct ynode *ynode_new(struct ywalk *w, enum ynode_kind kind, yaml_mark_t mark,
+                               size_t extra)
 {
-	struct ynode *n = calloc(1, sizeof(*n));
+	struct ynode *n = extra <= SIZE_MAX - sizeof(*n) ? calloc(1, sizeof(*n) + extra) : NULL;
 
 	if (n == NULL) {
 		w->c->oom = true;
@@ -154,18 +156,15 @@ static struct ynode *anchor_find(struct ywalk *w, const yaml_event_t *ev)
 
 static struct ynode *scalar_build(struct ywalk *w, const yaml_event_t *ev)
 {
-	struct ynode *n = ynode_new(w, YNODE_SCALAR, ev->start_mark);
+	size_t len = ev->data.scalar.length;
+	struct ynode *n =
+	    ynode_new(w, YNODE_SCALAR, ev->start_mark, len < SIZE_MAX ? len + 1 : SIZE_MAX);
 	const char *tag = (const char *)ev->data.scalar.tag;
 
 	if (n == NULL)
 		return NULL;
-	n->len = ev->data.scalar.length;
-	n->str = malloc(n->len + 1);
-	if (n->str == NULL) {
-		w->c->oom = true;
-		ynode_unref(n);
-		return NULL;
-	}
+	n->len = len;
+	n->str = (char *)(n + 1);
 	memcpy(n->str, ev->data.scalar.value, n->len);
 	n->str[n->len] = '\0';
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -222,7 +221,7 @@ static int node_build(struct ywalk *w, yaml_event_t *ev, int depth, struct ynode
 		rc = n ? 0 : -ENOMEM;
 	} else if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT) {
 		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
-		n = ynode_new(w, seq ? YNODE_SEQ : YNODE_MAP, ev->start_mark);
+		n = ynode_new(w, seq ? YNODE_SEQ : YNODE_MAP, ev->start_mark, 0);
 		anchor = seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
 		rc = n ? kids_build(w, n, depth) : -ENOMEM;
 	}
@@ -243,7 +242,7 @@ fail:
 static int section_list(struct ywalk *w, const struct ywalk_ops *ops, const struct ynode *key,
                         yaml_event_t *start)
 {
-	struct ynode *seq = ynode_new(w, YNODE_SEQ, start->start_mark), *item;
+	struct ynode *seq = ynode_new(w, YNODE_SEQ, start->start_mark, 0), *item;
 	yaml_event_t ev;
 	bool want;
 	int rc = seq ? 0 : -ENOMEM;

@@ -467,6 +467,32 @@ START_TEST(nosec_bootstrap_must_be_explicit)
 }
 END_TEST
 
+/* Messages name a device group by its pattern; a long name is cut to fit. */
+START_TEST(device_names_in_messages)
+{
+	char text[1024], long_ep[401];
+
+	memset(long_ep, 'e', sizeof(long_ep) - 1);
+	long_ep[sizeof(long_ep) - 1] = '\0';
+	snprintf(text, sizeof(text),
+	         "servers:\n"
+	         "  - {id: s, uri: \"coap://h\", short_server_id: 1, security: nosec}\n"
+	         "devices:\n"
+	         "  - endpoint_pattern: \"fleet-*\"\n"
+	         "    bootstrap: {}\n"
+	         "    servers: [s]\n"
+	         "  - endpoint: %s\n"
+	         "    bootstrap: {}\n"
+	         "    servers: [s]\n",
+	         long_ep);
+	write_file("x.yaml", text, 0644);
+	ck_assert_int_eq(load(NULL), -EINVAL);
+	expect_error("x.yaml", 5, 16, "bootstrap credential of device group 'fleet-*' allows nothing");
+	expect_error("x.yaml", 8, 16, "bootstrap credential of device 'eeeeeeeeeeeeeeeeeeee");
+	ck_assert_uint_lt(strlen(find_diag("device 'eeee")->msg), 400);
+}
+END_TEST
+
 START_TEST(syntax_error_reports_libyaml_problem)
 {
 	write_file("bad.yaml",
@@ -983,6 +1009,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, duplicates_across_files);
 	tcase_add_test(tc, unknown_server_and_missing_credentials);
 	tcase_add_test(tc, nosec_bootstrap_must_be_explicit);
+	tcase_add_test(tc, device_names_in_messages);
 	tcase_add_test(tc, syntax_error_reports_libyaml_problem);
 	tcase_add_test(tc, every_error_is_reported);
 	tcase_add_test(tc, binary_psk_identity_with_nul);
