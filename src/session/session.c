@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit/json.h"
 
@@ -17,6 +16,7 @@
 #include "policy/policy.h"
 #include "session/targets.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 #define SESSION_MAX_OPS 64
 
@@ -294,15 +294,9 @@ static void path_str(const struct lwm2m_path *p, enum plan_op op, char out[PATH_
 /* Fields common to sessions and refusals. */
 static void audit_head(struct json *j, const struct bs_client *c, const char *policy_version)
 {
-	char ts[40];
-	time_t sec = (time_t)(c->started_unix_ms / 1000);
-	struct tm tm;
+	char ts[TIMEFMT_UTC_MS_LEN];
 
-	gmtime_r(&sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + strlen(ts), sizeof(ts) - strlen(ts), ".%03dZ",
-		 (int)(c->started_unix_ms % 1000));
-	json_str(j, "time", ts);
+	json_strn(j, "time", ts, timefmt_utc_ms(ts, c->started_unix_ms));
 	json_str(j, "endpoint", c->endpoint);
 	json_str(j, "identity", c->identity);
 	json_str(j, "security", bs_auth_name(c->auth));

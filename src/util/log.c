@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/linebuf.h"
+#include "util/timefmt.h"
 
 static enum log_level max_level = LOG_LVL_INFO;
 static const char *log_ident = "lwbs";
@@ -59,34 +60,39 @@ void log_set_batched(bool on)
 		log_flush();
 }
 
-/* "2026-11-22T10:00:00" of the current second, formatted once per second. */
-static const char *stamp(time_t sec)
+/* Append s to line[*n..cap), cut to fit. */
+static void put(char *line, size_t cap, int *n, const char *s)
 {
-	static time_t stamp_sec = -1;
-	static char s[32];
-	struct tm tm;
+	size_t len = strnlen(s, cap - (size_t)*n);
 
-	if (sec != stamp_sec) {
-		gmtime_r(&sec, &tm);
-		strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-		stamp_sec = sec;
-	}
-	return s;
+	memcpy(line + *n, s, len);
+	*n += (int)len;
+}
+
+/* "2026-11-22T10:00:00.123Z ident[level]: " (by hand: two lines per bootstrap). */
+static int prefix(char *line, size_t cap, enum log_level lvl)
+{
+	struct timespec now;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	n = (int)timefmt_utc_ms(line, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	put(line, cap, &n, " ");
+	put(line, cap, &n, log_ident);
+	put(line, cap, &n, "[");
+	put(line, cap, &n, level_names[lvl]);
+	put(line, cap, &n, "]: ");
+	return n;
 }
 
 static void log_vemit(enum log_level lvl, const char *fmt, va_list ap)
 {
 	char line[2048 + 96];
-	struct timespec now;
 	int n, m;
 
 	if (lvl > max_level)
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	n = snprintf(line, sizeof(line), "%s.%03ldZ %s[%s]: ", stamp(now.tv_sec),
-		     now.tv_nsec / 1000000, log_ident, level_names[lvl]);
-	if (n < 0 || (size_t)n >= sizeof(line) - 1)
-		return;
+	n = prefix(line, 96, lvl);
 	/* A message longer than the line is cut; the line still ends. */
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	if (m < 0)
