@@ -119,13 +119,6 @@ const char *conf_path(struct conf_ctx *c, const char *path);
 /* n zeroed bytes owned by the policy; NULL (and c->oom set) on ENOMEM. */
 void *conf_alloc(struct conf_ctx *c, size_t n);
 
-/*
- * The strings up to a NULL, joined into buf (cut to fit cap, always
- * NUL-terminated); returns buf. For the names c->what gives messages, built
- * for every device of a million-device policy: snprintf costs ten times more.
- */
-const char *conf_what(char *buf, size_t cap, ...) __attribute__((sentinel));
-
 /* Copy of a printf-formatted string owned by the policy; NULL on ENOMEM. */
 const char *conf_fmt(struct conf_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

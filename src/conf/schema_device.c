@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "util/strjoin.h"
 
 struct device_work {
 	struct policy_device *d;
@@ -19,9 +20,9 @@ struct device_work {
 static void device_name(const char *ep, const char *pattern, size_t idx, char *buf, size_t cap)
 {
 	if (ep != NULL)
-		conf_what(buf, cap, "device '", ep, "'", NULL);
+		str_join(buf, cap, "device '", ep, "'", NULL);
 	else if (pattern != NULL)
-		conf_what(buf, cap, "device group '", pattern, "'", NULL);
+		str_join(buf, cap, "device group '", pattern, "'", NULL);
 	else
 		snprintf(buf, cap, "device #%zu", idx + 1);
 }
@@ -190,7 +191,9 @@ static int parse_boot_psk(struct conf_ctx *c, const struct conf_key *k, const st
 	char what[192];
 	int rc;
 
-	c->what = conf_what(what, sizeof(what), "bootstrap ", k->name, " of ", w->name, NULL);
+	/* Joined, not printf'd: this runs for every device of the policy. */
+	str_join(what, sizeof(what), "bootstrap ", k->name, " of ", w->name, NULL);
+	c->what = what;
 	rc = conf_psk(c, v, &w->d->psk, &w->identity_at);
 	c->what = outer;
 	if (rc < 0)
@@ -254,7 +257,8 @@ static int parse_bootstrap(struct conf_ctx *c, const struct conf_key *k, const s
 	char what[192];
 	int rc;
 
-	c->what = conf_what(what, sizeof(what), k->name, " credential of ", dev, NULL);
+	str_join(what, sizeof(what), k->name, " credential of ", dev, NULL);
+	c->what = what;
 	rc = conf_map(c, v, boot_keys, w, seen);
 	if ((int)w->has_psk + (int)w->nosec + (int)w->has_cert + (int)w->has_rpk > 1) {
 		conf_error(c, v, "%s gives more than one of 'psk', 'certificate', 'rpk' and "

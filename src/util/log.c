@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/linebuf.h"
+#include "util/strjoin.h"
 #include "util/timefmt.h"
 
 static enum log_level max_level = LOG_LVL_INFO;
@@ -60,29 +61,17 @@ void log_set_batched(bool on)
 		log_flush();
 }
 
-/* Append s to line[*n..cap), cut to fit. */
-static void put(char *line, size_t cap, int *n, const char *s)
-{
-	size_t len = strnlen(s, cap - (size_t)*n);
-
-	memcpy(line + *n, s, len);
-	*n += (int)len;
-}
-
-/* "2026-11-22T10:00:00.123Z ident[level]: " (by hand: two lines per bootstrap). */
+/* "2026-11-22T10:00:00.123Z ident[level]: ", at most cap - 1 bytes (not printf'd:
+ * two lines per bootstrap). */
 static int prefix(char *line, size_t cap, enum log_level lvl)
 {
 	struct timespec now;
-	int n;
+	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	n = (int)timefmt_utc_ms(line, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
-	put(line, cap, &n, " ");
-	put(line, cap, &n, log_ident);
-	put(line, cap, &n, "[");
-	put(line, cap, &n, level_names[lvl]);
-	put(line, cap, &n, "]: ");
-	return n;
+	n = timefmt_utc_ms(line, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	n += str_join(line + n, cap - n, " ", log_ident, "[", level_names[lvl], "]: ", NULL);
+	return (int)n;
 }
 
 static void log_vemit(enum log_level lvl, const char *fmt, va_list ap)

@@ -1,0 +1,40 @@
+#include <check.h>
+#include <string.h>
+
+#include "util/strjoin.h"
+
+START_TEST(joins_up_to_null)
+{
+	char b[32];
+
+	ck_assert_uint_eq(str_join(b, sizeof(b), "device '", "x", "'", NULL), 10);
+	ck_assert_str_eq(b, "device 'x'");
+	ck_assert_uint_eq(str_join(b, sizeof(b), NULL), 0);
+	ck_assert_str_eq(b, "");
+	ck_assert_uint_eq(str_join(b, sizeof(b), "", "a", "", NULL), 1);
+	ck_assert_str_eq(b, "a");
+}
+END_TEST
+
+START_TEST(cuts_to_fit)
+{
+	char b[8];
+
+	memset(b, 'z', sizeof(b));
+	ck_assert_uint_eq(str_join(b, sizeof(b), "abcd", "efgh", "ijkl", NULL), 7);
+	ck_assert_str_eq(b, "abcdefg");
+	ck_assert_uint_eq(str_join(b, 1, "abc", NULL), 0);
+	ck_assert_str_eq(b, "");
+}
+END_TEST
+
+Suite *unit_suite(void);
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("strjoin");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, joins_up_to_null);
+	tcase_add_test(tc, cuts_to_fit);
+	suite_add_tcase(s, tc);
+	return s;
+}
