@@ -194,26 +194,28 @@ static int handshake(WOLFSSL_CTX *cctx, WOLFSSL_CTX *sctx, double *server_cpu)
 	WOLFSSL *c = wolfSSL_new(cctx), *s;
 	double t0 = cpu_now();
 	int c_done = 0, s_done = 0, rc = -1;
+	void *c_in, *c_out, *s_in, *s_out;
 
 	s = wolfSSL_new(sctx);
 	*server_cpu += cpu_now() - t0;
 	memset(&l, 0, sizeof(l));
+	/* In memory each side reads one queue and writes the other; a socket is both. */
+	c_in = &l.to_client;
+	c_out = s_in = &l.to_server;
+	s_out = &l.to_client;
 	if (udp_fd[0] >= 0) {
 		char junk[MAX_DGRAM];
 
 		for (int i = 0; i < 2; i++) /* nothing of the last handshake is left */
 			while (recv(udp_fd[i], junk, sizeof(junk), MSG_DONTWAIT) >= 0)
 				;
-		wolfSSL_SetIOReadCtx(c, &udp_fd[CLIENT]);
-		wolfSSL_SetIOWriteCtx(c, &udp_fd[CLIENT]);
-		wolfSSL_SetIOReadCtx(s, &udp_fd[SERVER]);
-		wolfSSL_SetIOWriteCtx(s, &udp_fd[SERVER]);
-	} else {
-		wolfSSL_SetIOReadCtx(c, &l.to_client);
-		wolfSSL_SetIOWriteCtx(c, &l.to_server);
-		wolfSSL_SetIOReadCtx(s, &l.to_server);
-		wolfSSL_SetIOWriteCtx(s, &l.to_client);
+		c_in = c_out = &udp_fd[CLIENT];
+		s_in = s_out = &udp_fd[SERVER];
 	}
+	wolfSSL_SetIOReadCtx(c, c_in);
+	wolfSSL_SetIOWriteCtx(c, c_out);
+	wolfSSL_SetIOReadCtx(s, s_in);
+	wolfSSL_SetIOWriteCtx(s, s_out);
 	wolfSSL_dtls_set_using_nonblock(c, 1);
 	wolfSSL_dtls_set_using_nonblock(s, 1);
 	for (int round = 0; round < 32 && !(c_done && s_done); round++) {

@@ -174,20 +174,20 @@ def instructions(bdir, n):
     if not shutil.which("valgrind"):
         sys.exit("--instructions needs valgrind (apt-get install valgrind)")
     out = []
-    for name, args_of in MODES[:2]:
-        cg = tempfile.mkdtemp(prefix="lwbs-callgrind-")
-        dump = os.path.join(cg, "callgrind.out")
-        srv = Server(bdir, wrap=["valgrind", "--tool=callgrind", "--callgrind-out-file=" + dump])
-        try:
-            bench(bdir, args_of(srv) + ["-n", "200", "-c", "5"])
-            subprocess.run(["callgrind_control", "--zero", str(srv.proc.pid)], check=True,
-                           stdout=subprocess.DEVNULL)
-            s = bench(bdir, args_of(srv) + ["-n", str(n), "-c", "5"])
-        finally:
-            srv.stop()
-        with open(dump) as f:
-            total = int(re.search(r"^(?:summary|totals): (\d+)", f.read(), re.M).group(1))
-        shutil.rmtree(cg, ignore_errors=True)
+    for name, args_of in MODES[:2]:  # NoSec and PSK CCM-8
+        with tempfile.TemporaryDirectory(prefix="lwbs-callgrind-") as cg:
+            dump = os.path.join(cg, "callgrind.out")
+            srv = Server(bdir, wrap=["valgrind", "--tool=callgrind",
+                                     "--callgrind-out-file=" + dump])
+            try:
+                bench(bdir, args_of(srv) + ["-n", "200", "-c", "5"])
+                subprocess.run(["callgrind_control", "--zero", str(srv.proc.pid)], check=True,
+                               stdout=subprocess.DEVNULL)
+                s = bench(bdir, args_of(srv) + ["-n", str(n), "-c", "5"])
+            finally:
+                srv.stop()
+            with open(dump) as f:
+                total = int(re.search(r"^(?:summary|totals): (\d+)", f.read(), re.M).group(1))
         ok = s["succeeded"]
         out.append({"mode": name, "succeeded": ok, "failed": s["failed"],
                     "per_bootstrap": total / ok if ok else 0.0})

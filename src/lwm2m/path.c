@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util/strjoin.h"
+
 /* A decimal id of 1 to 5 digits, at most 65535 (leading zeros tolerated). */
 static int parse_id(const char *s, size_t n, uint16_t *out)
 {
@@ -94,20 +96,10 @@ size_t path_format_objlnk(char buf[PATH_OBJLNK_MAX], uint16_t oid, uint16_t iid)
 	return n;
 }
 
-/* By hand rather than snprintf(): paths are formatted for every request
- * lwbsd sends and every audit record, and snprintf() costs ten times more. */
+/* Not snprintf(): paths are formatted for every request lwbsd sends and every audit record. */
 size_t path_format_id(char buf[5], uint16_t id)
 {
-	char rev[5];
-	size_t n = 0;
-
-	do {
-		rev[n++] = (char)('0' + id % 10);
-		id /= 10;
-	} while (id > 0);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = rev[n - 1 - i];
-	return n;
+	return str_uint(buf, id);
 }
 
 size_t path_format(char buf[PATH_TEXT_MAX], const struct lwm2m_path *p)

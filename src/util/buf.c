@@ -26,13 +26,10 @@ int buf_reserve(struct buf *b, size_t n)
 	return 0;
 }
 
-int buf_append(struct buf *b, const void *p, size_t n)
+int buf_append_grow(struct buf *b, const void *p, size_t n)
 {
-	int rc;
+	int rc = buf_reserve(b, n);
 
-	if (n == 0)
-		return 0;
-	rc = buf_reserve(b, n);
 	if (rc < 0)
 		return rc;
 	memcpy(b->data + b->len, p, n);

@@ -61,6 +61,9 @@ void log_set_batched(bool on)
 		log_flush();
 }
 
+/* The longest prefix kept; a longer ident is cut. */
+#define LOG_PREFIX_MAX 96
+
 /* "2026-11-22T10:00:00.123Z ident[level]: ", at most cap - 1 bytes (not printf'd:
  * two lines per bootstrap). */
 static int prefix(char *line, size_t cap, enum log_level lvl)
@@ -76,12 +79,12 @@ static int prefix(char *line, size_t cap, enum log_level lvl)
 
 static void log_vemit(enum log_level lvl, const char *fmt, va_list ap)
 {
-	char line[2048 + 96];
+	char line[2048 + LOG_PREFIX_MAX];
 	int n, m;
 
 	if (lvl > max_level)
 		return;
-	n = prefix(line, 96, lvl);
+	n = prefix(line, LOG_PREFIX_MAX, lvl);
 	/* A message longer than the line is cut; the line still ends. */
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	if (m < 0)

@@ -20,3 +20,16 @@ size_t str_join(char *buf, size_t cap, ...)
 	buf[n] = '\0';
 	return n;
 }
+
+size_t str_uint(char *buf, uint64_t v)
+{
+	char d[20]; /* 18446744073709551615 */
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	memcpy(buf, d + i, sizeof(d) - i);
+	return sizeof(d) - i;
+}

@@ -1,4 +1,5 @@
 #include <check.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util/strjoin.h"
@@ -28,6 +29,19 @@ START_TEST(cuts_to_fit)
 }
 END_TEST
 
+START_TEST(uint_digits)
+{
+	char d[20];
+
+	ck_assert_uint_eq(str_uint(d, 0), 1);
+	ck_assert_int_eq(memcmp(d, "0", 1), 0);
+	ck_assert_uint_eq(str_uint(d, 65535), 5);
+	ck_assert_int_eq(memcmp(d, "65535", 5), 0);
+	ck_assert_uint_eq(str_uint(d, UINT64_MAX), 20);
+	ck_assert_int_eq(memcmp(d, "18446744073709551615", 20), 0);
+}
+END_TEST
+
 Suite *unit_suite(void);
 Suite *unit_suite(void)
 {
@@ -35,6 +49,7 @@ Suite *unit_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, joins_up_to_null);
 	tcase_add_test(tc, cuts_to_fit);
+	tcase_add_test(tc, uint_digits);
 	suite_add_tcase(s, tc);
 	return s;
 }
