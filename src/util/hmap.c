@@ -10,7 +10,7 @@ struct hmap_slot {
 	const void *key; /* NULL: empty slot */
 	void *val;
 	uint32_t len;
-	uint32_t hash; /* low 32 bits, compared before the key bytes */
+	uint32_t hash; /* low 32 bits: compared before the key bytes, and enough to re-place */
 };
 
 struct hmap {
@@ -20,6 +20,8 @@ struct hmap {
 };
 
 #define HMAP_MIN_CAP 16
+/* Slots are indexed by the stored 32-bit hash (hmap_grow() does not re-read keys). */
+#define HMAP_MAX_CAP ((size_t)1 << 31)
 
 /* FNV-1a, then a murmur3 finaliser so that near-identical keys spread over the low bits. */
 static uint64_t hmap_hash(const void *key, size_t len)
@@ -53,11 +55,21 @@ static struct hmap_slot *hmap_find(const struct hmap *m, const void *key, size_t
 	}
 }
 
+/* The empty slot where a key of hash h (not in the map) goes. */
+static struct hmap_slot *hmap_empty(const struct hmap *m, uint32_t h)
+{
+	size_t mask = m->cap - 1, i = h & mask;
+
+	while (m->slots[i].key != NULL)
+		i = (i + 1) & mask;
+	return &m->slots[i];
+}
+
 static size_t hmap_cap_for(size_t n)
 {
 	size_t cap = HMAP_MIN_CAP;
 
-	while (cap / 4 * 3 < n && cap < SIZE_MAX / 2)
+	while (cap / 4 * 3 < n && cap < HMAP_MAX_CAP)
 		cap *= 2;
 	return cap;
 }
@@ -89,7 +101,7 @@ static int hmap_grow(struct hmap *m)
 {
 	struct hmap old = *m;
 
-	if (m->cap > SIZE_MAX / 2 / sizeof(*m->slots))
+	if (m->cap >= HMAP_MAX_CAP)
 		return -ENOMEM;
 	m->slots = calloc(m->cap * 2, sizeof(*m->slots));
 	if (m->slots == NULL) {
@@ -97,10 +109,14 @@ static int hmap_grow(struct hmap *m)
 		return -ENOMEM;
 	}
 	m->cap *= 2;
+	/*
+	 * Re-place by the stored hash: the index takes fewer than 32 bits of it.
+	 * Re-hashing would read every key, a cache miss each in a big policy.
+	 */
 	for (size_t i = 0; i < old.cap; i++) {
 		struct hmap_slot *s = &old.slots[i];
 		if (s->key != NULL)
-			*hmap_find(m, s->key, s->len, hmap_hash(s->key, s->len)) = *s;
+			*hmap_empty(m, s->hash) = *s;
 	}
 	free(old.slots);
 	return 0;
@@ -125,7 +141,7 @@ int hmap_insert(struct hmap *m, const void *key, size_t len, void *val)
 		rc = hmap_grow(m);
 		if (rc < 0)
 			return rc;
-		s = hmap_find(m, key, len, h);
+		s = hmap_empty(m, (uint32_t)h);
 	}
 	*s = (struct hmap_slot){key, val, (uint32_t)len, (uint32_t)h};
 	m->count++;
