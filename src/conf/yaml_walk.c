@@ -1,13 +1,13 @@
-/* libyaml events to per-entry node trees. The only file of lwbs that includes <yaml.h>. */
+/* Parser events (yaml_events.h) to per-entry node trees. */
 #include "yaml_walk.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "conf_int.h"
+#include "yaml_events.h"
 
 /* Deeper than any policy needs; bounds the recursion of node_build(). */
 #define YWALK_MAX_DEPTH 64
@@ -18,7 +18,7 @@ struct ywalk_anchor {
 };
 
 struct ywalk {
-	yaml_parser_t parser;
+	struct yevents *events;
 	struct conf_ctx *c;
 	struct ywalk_anchor *anchors;
 	size_t n_anchors, cap_anchors;
@@ -53,8 +53,8 @@ static void ynode_unref(struct ynode *n)
 	free(n); /* and a scalar's str, which is part of it */
 }
 
-/* A node with `extra` bytes after it (a scalar's text: one allocation, not two). */
-static struct ynode *ynode_new(struct ywalk *w, enum ynode_kind kind, yaml_mark_t mark,
+/* A node where ev starts, with `extra` bytes after it (a scalar's text: one allocation, not two). */
+static struct ynode *ynode_new(struct ywalk *w, enum ynode_kind kind, const struct yevent *ev,
                                size_t extra)
 {
 	struct ynode *n = extra <= SIZE_MAX - sizeof(*n) ? calloc(1, sizeof(*n) + extra) : NULL;
@@ -64,8 +64,8 @@ static struct ynode *ynode_new(struct ywalk *w, enum ynode_kind kind, yaml_mark_
 		return NULL;
 	}
 	n->kind = kind;
-	n->line = (int)mark.line + 1;
-	n->col = (int)mark.column + 1;
+	n->line = ev->line;
+	n->col = ev->col;
 	n->refs = 1;
 	return n;
 }
@@ -93,105 +93,103 @@ static int ynode_push(struct ywalk *w, struct ynode *parent, struct ynode *kid)
 
 static void report_syntax(struct ywalk *w)
 {
-	yaml_parser_t *p = &w->parser;
-	yaml_mark_t at = p->error == YAML_READER_ERROR ? p->mark : p->problem_mark;
+	struct yevents_error e;
 
-	if (p->error == YAML_MEMORY_ERROR) {
+	yevents_error(w->events, &e);
+	if (e.oom) {
 		w->c->oom = true;
 		return;
 	}
-	conf_diag_at(w->c, CONF_ERROR, w->c->file, (int)at.line + 1, (int)at.column + 1,
-	             "YAML syntax error: %s%s%s%s", p->problem ? p->problem : "malformed input",
-	             p->context ? " (" : "", p->context ? p->context : "", p->context ? ")" : "");
+	conf_diag_at(w->c, CONF_ERROR, w->c->file, e.line, e.col, "YAML syntax error: %s%s%s%s",
+	             e.problem ? e.problem : "malformed input", e.context ? " (" : "",
+	             e.context ? e.context : "", e.context ? ")" : "");
 }
 
-/* Next event into ev; -EINVAL after reporting a syntax error. */
-static int next_event(struct ywalk *w, yaml_event_t *ev)
+/* The next event (valid until the next call), or NULL after reporting a syntax error. */
+static const struct yevent *next_event(struct ywalk *w)
 {
-	if (yaml_parser_parse(&w->parser, ev))
-		return 0;
-	report_syntax(w);
-	return -EINVAL;
+	const struct yevent *ev = yevents_next(w->events);
+
+	if (ev == NULL)
+		report_syntax(w);
+	return ev;
 }
 
-static int anchor_add(struct ywalk *w, const yaml_char_t *name, struct ynode *node)
+/* Define anchor `name` (owned: taken over, or freed) for node; a NULL name is no anchor. */
+static int anchor_add(struct ywalk *w, char *name, struct ynode *node)
 {
 	if (name == NULL)
 		return 0;
 	if (w->n_anchors == w->cap_anchors) {
 		size_t cap = w->cap_anchors ? 2 * w->cap_anchors : 16;
 		struct ywalk_anchor *a = reallocarray(w->anchors, cap, sizeof(*a));
-		if (a == NULL)
-			goto fail;
+		if (a == NULL) {
+			free(name);
+			w->c->oom = true;
+			return -ENOMEM;
+		}
 		w->anchors = a;
 		w->cap_anchors = cap;
 	}
-	w->anchors[w->n_anchors].name = strdup((const char *)name);
-	if (w->anchors[w->n_anchors].name == NULL)
-		goto fail;
 	node->refs++;
-	w->anchors[w->n_anchors++].node = node;
+	w->anchors[w->n_anchors++] = (struct ywalk_anchor){name, node};
 	return 0;
-fail:
-	w->c->oom = true;
-	return -ENOMEM;
+}
+
+/* A copy of ev's anchor name (NULL: none) that outlives ev; false on ENOMEM. */
+static bool anchor_dup(struct ywalk *w, const struct yevent *ev, char **name)
+{
+	*name = ev->anchor ? strdup(ev->anchor) : NULL;
+	if (ev->anchor != NULL && *name == NULL)
+		w->c->oom = true;
+	return ev->anchor == NULL || *name != NULL;
 }
 
 /* The node an alias names: the latest anchor of that name, as YAML redefinition says. */
-static struct ynode *anchor_find(struct ywalk *w, const yaml_event_t *ev)
+static struct ynode *anchor_find(struct ywalk *w, const struct yevent *ev)
 {
-	const char *name = (const char *)ev->data.alias.anchor;
-
 	for (size_t i = w->n_anchors; i-- > 0;) {
-		if (strcmp(w->anchors[i].name, name) == 0) {
+		if (strcmp(w->anchors[i].name, ev->text) == 0) {
 			w->anchors[i].node->refs++;
 			return w->anchors[i].node;
 		}
 	}
-	conf_diag_at(w->c, CONF_ERROR, w->c->file, (int)ev->start_mark.line + 1,
-	             (int)ev->start_mark.column + 1,
-	             "unknown alias '*%s' (define '&%s' earlier in the same file)", name, name);
+	conf_diag_at(w->c, CONF_ERROR, w->c->file, ev->line, ev->col,
+	             "unknown alias '*%s' (define '&%s' earlier in the same file)", ev->text,
+	             ev->text);
 	return NULL;
 }
 
-static struct ynode *scalar_build(struct ywalk *w, const yaml_event_t *ev)
+static struct ynode *scalar_build(struct ywalk *w, const struct yevent *ev)
 {
-	size_t len = ev->data.scalar.length;
-	struct ynode *n =
-	    ynode_new(w, YNODE_SCALAR, ev->start_mark, len < SIZE_MAX ? len + 1 : SIZE_MAX);
-	const char *tag = (const char *)ev->data.scalar.tag;
+	struct ynode *n = ynode_new(w, YNODE_SCALAR, ev, ev->len < SIZE_MAX ? ev->len + 1 : SIZE_MAX);
 
 	if (n == NULL)
 		return NULL;
-	n->len = len;
+	n->len = ev->len;
 	n->str = (char *)(n + 1);
-	memcpy(n->str, ev->data.scalar.value, n->len);
-	n->str[n->len] = '\0';
-	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	           !(tag != NULL && strcmp(tag, YAML_STR_TAG) == 0);
+	memcpy(n->str, ev->text, n->len + 1);
+	n->plain = ev->plain;
 	return n;
 }
 
-static int node_build(struct ywalk *w, yaml_event_t *ev, int depth, struct ynode **out);
+static int node_build(struct ywalk *w, const struct yevent *ev, int depth, struct ynode **out);
 
 /* Children of the list or mapping n up to its end event. */
 static int kids_build(struct ywalk *w, struct ynode *n, int depth)
 {
-	yaml_event_type_t end =
-	    n->kind == YNODE_SEQ ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
-	yaml_event_t ev;
+	enum yevent_type end = n->kind == YNODE_SEQ ? YEV_SEQ_END : YEV_MAP_END;
+	const struct yevent *ev;
 	struct ynode *kid;
 	int rc;
 
 	for (;;) {
-		rc = next_event(w, &ev);
-		if (rc < 0)
-			return rc;
-		if (ev.type == end) {
-			yaml_event_delete(&ev);
+		ev = next_event(w);
+		if (ev == NULL)
+			return -EINVAL;
+		if (ev->type == end)
 			return 0;
-		}
-		rc = node_build(w, &ev, depth + 1, &kid);
+		rc = node_build(w, ev, depth + 1, &kid);
 		if (rc == 0)
 			rc = ynode_push(w, n, kid);
 		if (rc < 0)
@@ -199,65 +197,61 @@ static int kids_build(struct ywalk *w, struct ynode *n, int depth)
 	}
 }
 
-/* Build the node that starts with ev (consumed); *out holds one reference. */
-static int node_build(struct ywalk *w, yaml_event_t *ev, int depth, struct ynode **out)
+/* Build the node that starts with ev; *out holds one reference. */
+static int node_build(struct ywalk *w, const struct yevent *ev, int depth, struct ynode **out)
 {
 	struct ynode *n = NULL;
-	const yaml_char_t *anchor = NULL;
+	char *anchor = NULL;
 	int rc = -EINVAL;
 
 	if (depth > YWALK_MAX_DEPTH) {
-		conf_diag_at(w->c, CONF_ERROR, w->c->file, (int)ev->start_mark.line + 1,
-		             (int)ev->start_mark.column + 1, "nesting deeper than %d levels",
-		             YWALK_MAX_DEPTH);
-		goto fail;
+		conf_diag_at(w->c, CONF_ERROR, w->c->file, ev->line, ev->col,
+		             "nesting deeper than %d levels", YWALK_MAX_DEPTH);
+		return -EINVAL;
 	}
-	if (ev->type == YAML_ALIAS_EVENT) {
+	/* The anchor is defined once the node is complete: `&a [*a]` names an earlier &a. */
+	if (!anchor_dup(w, ev, &anchor))
+		return -ENOMEM;
+	if (ev->type == YEV_ALIAS) {
 		n = anchor_find(w, ev);
 		rc = n ? 0 : -EINVAL;
-	} else if (ev->type == YAML_SCALAR_EVENT) {
+	} else if (ev->type == YEV_SCALAR) {
 		n = scalar_build(w, ev);
-		anchor = ev->data.scalar.anchor;
 		rc = n ? 0 : -ENOMEM;
-	} else if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT) {
-		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
-		n = ynode_new(w, seq ? YNODE_SEQ : YNODE_MAP, ev->start_mark, 0);
-		anchor = seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
-		rc = n ? kids_build(w, n, depth) : -ENOMEM;
+	} else if (ev->type == YEV_SEQ_START || ev->type == YEV_MAP_START) {
+		n = ynode_new(w, ev->type == YEV_SEQ_START ? YNODE_SEQ : YNODE_MAP, ev, 0);
+		rc = n ? kids_build(w, n, depth) : -ENOMEM; /* ev is stale from here on */
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		rc = anchor_add(w, anchor, n);
-	if (rc < 0)
-		goto fail;
-	yaml_event_delete(ev);
+		anchor = NULL;
+	}
+	free(anchor);
+	if (rc < 0) {
+		ynode_unref(n);
+		return rc;
+	}
 	*out = n;
 	return 0;
-fail:
-	ynode_unref(n);
-	yaml_event_delete(ev);
-	return rc;
 }
 
 /* A top-level list: hand its elements over one by one, then drop each. */
 static int section_list(struct ywalk *w, const struct ywalk_ops *ops, const struct ynode *key,
-                        yaml_event_t *start)
+                        const struct yevent *start)
 {
-	struct ynode *seq = ynode_new(w, YNODE_SEQ, start->start_mark, 0), *item;
-	yaml_event_t ev;
+	struct ynode *seq = ynode_new(w, YNODE_SEQ, start, 0), *item;
+	const struct yevent *ev;
 	bool want;
 	int rc = seq ? 0 : -ENOMEM;
 
-	yaml_event_delete(start);
 	want = rc == 0 && ops->section(w->c, key, seq);
 	for (size_t idx = 0; rc == 0; idx++) {
-		rc = next_event(w, &ev);
-		if (rc < 0)
+		ev = next_event(w);
+		if (ev == NULL)
+			rc = -EINVAL;
+		if (rc < 0 || ev->type == YEV_SEQ_END)
 			break;
-		if (ev.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		rc = node_build(w, &ev, 2, &item);
+		rc = node_build(w, ev, 2, &item);
 		if (rc == 0 && want)
 			ops->item(w->c, key, idx, item);
 		if (rc == 0)
@@ -267,19 +261,19 @@ static int section_list(struct ywalk *w, const struct ywalk_ops *ops, const stru
 	return rc;
 }
 
-/* One top-level key (its event in key_ev, consumed) and its value. */
-static int section(struct ywalk *w, const struct ywalk_ops *ops, yaml_event_t *key_ev)
+/* One top-level key, starting with key_ev, and its value. */
+static int section(struct ywalk *w, const struct ywalk_ops *ops, const struct yevent *key_ev)
 {
 	struct ynode *key = NULL, *value;
-	yaml_event_t ev;
+	const struct yevent *ev = NULL;
 	int rc = node_build(w, key_ev, 1, &key);
 
-	if (rc == 0)
-		rc = next_event(w, &ev);
-	if (rc == 0 && ev.type == YAML_SEQUENCE_START_EVENT) {
-		rc = section_list(w, ops, key, &ev);
+	if (rc == 0 && (ev = next_event(w)) == NULL)
+		rc = -EINVAL;
+	if (rc == 0 && ev->type == YEV_SEQ_START) {
+		rc = section_list(w, ops, key, ev);
 	} else if (rc == 0) {
-		rc = node_build(w, &ev, 1, &value);
+		rc = node_build(w, ev, 1, &value);
 		if (rc == 0)
 			ops->section(w->c, key, value);
 		if (rc == 0)
@@ -289,15 +283,23 @@ static int section(struct ywalk *w, const struct ywalk_ops *ops, yaml_event_t *k
 	return rc;
 }
 
+/* The next event, expected to be of type t (the parser guarantees which). */
+static int expect_event(struct ywalk *w, enum yevent_type t)
+{
+	const struct yevent *ev = next_event(w);
+
+	return ev != NULL && ev->type == t ? 0 : -EINVAL;
+}
+
 /* The root of a document, up to and including its end event. */
 static int document(struct ywalk *w, const struct ywalk_ops *ops)
 {
 	struct ynode *root = NULL;
-	yaml_event_t ev;
-	int rc = next_event(w, &ev);
+	const struct yevent *ev = next_event(w);
+	int rc = ev ? 0 : -EINVAL;
 
-	if (rc == 0 && ev.type != YAML_MAPPING_START_EVENT) {
-		rc = node_build(w, &ev, 0, &root);
+	if (rc == 0 && ev->type != YEV_MAP_START) {
+		rc = node_build(w, ev, 0, &root);
 		if (rc == 0 && !ynode_is_null(root))
 			conf_error(w->c, root,
 			           "the top level of a policy file must be a mapping "
@@ -305,65 +307,51 @@ static int document(struct ywalk *w, const struct ywalk_ops *ops)
 			           ynode_kind_name(root));
 		ynode_unref(root);
 	} else if (rc == 0) {
-		yaml_event_delete(&ev);
-		while ((rc = next_event(w, &ev)) == 0 && ev.type != YAML_MAPPING_END_EVENT)
-			if ((rc = section(w, ops, &ev)) < 0)
+		while ((ev = next_event(w)) != NULL && ev->type != YEV_MAP_END)
+			if ((rc = section(w, ops, ev)) < 0)
 				break;
-		if (rc == 0)
-			yaml_event_delete(&ev);
+		if (ev == NULL)
+			rc = -EINVAL;
 	}
-	if (rc == 0)
-		rc = next_event(w, &ev); /* the document end */
-	if (rc == 0)
-		yaml_event_delete(&ev);
-	return rc;
+	return rc == 0 ? expect_event(w, YEV_DOC_END) : rc;
 }
 
 static int stream(struct ywalk *w, const struct ywalk_ops *ops)
 {
-	yaml_event_t ev;
-	int rc = next_event(w, &ev); /* the stream start */
+	const struct yevent *ev;
+	int rc = expect_event(w, YEV_STREAM_START);
 
-	if (rc == 0) {
-		yaml_event_delete(&ev);
-		rc = next_event(w, &ev);
-	}
-	if (rc < 0 || ev.type == YAML_STREAM_END_EVENT)
-		goto out; /* an empty file */
-	yaml_event_delete(&ev);
+	if (rc < 0 || (ev = next_event(w)) == NULL)
+		return -EINVAL;
+	if (ev->type == YEV_STREAM_END)
+		return 0; /* an empty file */
 	rc = document(w, ops);
-	if (rc == 0)
-		rc = next_event(w, &ev);
-	if (rc == 0 && ev.type != YAML_STREAM_END_EVENT) {
-		conf_diag_at(w->c, CONF_ERROR, w->c->file, (int)ev.start_mark.line + 1,
-		             (int)ev.start_mark.column + 1,
+	if (rc == 0 && (ev = next_event(w)) == NULL)
+		rc = -EINVAL;
+	if (rc == 0 && ev->type != YEV_STREAM_END) {
+		conf_diag_at(w->c, CONF_ERROR, w->c->file, ev->line, ev->col,
 		             "a policy file holds one YAML document; put the second "
 		             "one in a file of its own");
-		yaml_event_delete(&ev);
 		rc = -EINVAL;
 	}
-out:
-	if (rc == 0)
-		yaml_event_delete(&ev);
 	return rc;
 }
 
 int ywalk_stream(struct conf_ctx *c, ywalk_read_fn *read, void *data, const struct ywalk_ops *ops)
 {
 	struct ywalk w = {.c = c};
-	int rc;
+	int rc = yevents_start(&w.events, read, data);
 
-	if (!yaml_parser_initialize(&w.parser)) {
+	if (rc < 0) {
 		c->oom = true;
 		return -ENOMEM;
 	}
-	yaml_parser_set_input(&w.parser, read, data);
 	rc = stream(&w, ops);
 	for (size_t i = 0; i < w.n_anchors; i++) {
 		free(w.anchors[i].name);
 		ynode_unref(w.anchors[i].node);
 	}
 	free(w.anchors);
-	yaml_parser_delete(&w.parser);
+	yevents_stop(w.events);
 	return c->oom ? -ENOMEM : rc;
 }

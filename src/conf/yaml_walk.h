@@ -51,7 +51,11 @@ struct ywalk_ops {
 	             const struct ynode *elem);
 };
 
-/* Reads more input: like yaml_read_handler_t, returns 1 on success, 0 on error. */
+/*
+ * Reads more input: like yaml_read_handler_t, returns 1 on success, 0 on
+ * error. Called on a thread of its own (yaml_events.h), never concurrently
+ * with itself; ywalk_stream() has stopped calling it when it returns.
+ */
 typedef int ywalk_read_fn(void *data, unsigned char *buf, size_t size, size_t *size_read);
 
 /*

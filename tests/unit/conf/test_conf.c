@@ -893,6 +893,67 @@ static void write_many(const char *name, int n)
 	fclose(f);
 }
 
+/*
+ * n NoSec devices "<prefix>-<i>" under `devices:` (line 1), three lines
+ * each from line 2; the first defines anchor &s for its servers, the rest
+ * use it, unless first_servers names something else. Then `tail`.
+ */
+static void write_nosec_many(const char *name, const char *prefix, int n,
+                             const char *first_servers, const char *tail)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("devices:\n", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  - endpoint: %s-%d\n    bootstrap: {nosec: true}\n    servers: %s\n",
+		        prefix, i, i == 0 ? first_servers : "*s");
+	fputs(tail, f);
+	fclose(f);
+}
+
+/*
+ * The parser runs ahead on its own thread (src/conf/yaml_events.c): what it
+ * hands over must not depend on where its batches end.
+ */
+START_TEST(parsing_ahead_keeps_order_and_positions)
+{
+	enum { N = 5000 }; /* some 65,000 events: many batches, more than the ring holds */
+	const struct policy_device *d;
+
+	write_file("00-servers.yaml",
+	           "servers:\n  - {id: dm, uri: \"coap://h\", short_server_id: 1, security: nosec}\n",
+	           0644);
+	/* An anchor from the first batch, used in the last. */
+	write_nosec_many("a.yaml", "a", N, "&s [dm]", "");
+	ck_assert_int_eq(load(NULL), 0);
+	ck_assert_uint_eq(policy_device_count(pol), N);
+	d = policy_device_by_endpoint(pol, "a-4999");
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(d->servers[0].server->id, "dm");
+	ck_assert_int_eq(d->line, 2 + 3 * (N - 1));
+	policy_free(pol);
+	pol = NULL;
+	conf_diags_free(&diags);
+	diags = (struct conf_diags)CONF_DIAGS_INIT;
+
+	/* A syntax error after the last batch boundary, at its line. */
+	write_nosec_many("a.yaml", "a", N, "&s [dm]",
+	                 "  - endpoint: a-x\n    bootstrap: {nosec: true\n    servers: [dm]\n");
+	/* An error at once, with the parser thread far ahead: the walk stops there. */
+	write_nosec_many("b.yaml", "b", N, "*nope", "");
+	ck_assert_int_eq(load(NULL), -EINVAL);
+	ck_assert_str_eq(strrchr(diags.items[0].file, '/'), "/a.yaml");
+	ck_assert_ptr_nonnull(strstr(diags.items[0].msg, "YAML syntax error: "));
+	ck_assert_int_eq(diags.items[0].line, 2 + 3 * N + 2);
+	expect_error("b.yaml", 4, 14, "unknown alias '*nope'");
+	ck_assert_uint_eq(diags.n_errors, 2);
+}
+END_TEST
+
 START_TEST(hundred_thousand_devices)
 {
 	enum { N = 100000 };
@@ -1019,6 +1080,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, workers_setting);
 	tcase_add_test(tc, extra_resources_are_checked);
 	tcase_add_test(tc, aliases_share_credentials);
+	tcase_add_test(tc, parsing_ahead_keeps_order_and_positions);
 	tcase_add_test(tc, structure_errors);
 	tcase_add_test(tc, missing_and_empty_paths);
 	tcase_add_test(tc, diags_print_format);
