@@ -24,9 +24,8 @@ struct net_config {
 };
 
 /*
- * Flags the loop polls; set them from signal handlers. stop ends
- * net_server_run(); reload asks the owner (through the reload callback) for
- * a new policy.
+ * Flags set from signal handlers. stop ends net_server_run(); reload asks
+ * the owner for a new policy, which it acts on in its tick.
  */
 struct net_signals {
 	volatile sig_atomic_t stop;
@@ -46,11 +45,19 @@ int net_server_new(const struct net_config *cfg, const struct policy *pol,
 void net_server_set_policy(struct net_server *srv, const struct policy *pol);
 
 /*
- * Run the event loop until sig->stop is set. When sig->reload is set the
- * loop clears it and calls reload(arg). Returns 0 or a negative errno.
+ * The owner's own work between turns of the loop (a policy reload going on
+ * in the background). Returns the longest the next wait may last, in ms,
+ * or -1 for no bound of its own.
  */
-int net_server_run(struct net_server *srv, struct net_signals *sig,
-		   void (*reload)(void *arg), void *arg);
+typedef int net_tick_fn(void *arg);
+
+/*
+ * Run the event loop until sig->stop is set, calling tick(arg) (may be
+ * NULL) after every turn. A signal interrupts the loop's wait, so the tick
+ * sees sig->reload at once. Returns 0 or a negative errno.
+ */
+int net_server_run(struct net_server *srv, const struct net_signals *sig, net_tick_fn *tick,
+		   void *arg);
 
 /* Close every endpoint and session; NULL is a no-op. */
 void net_server_free(struct net_server *srv);

@@ -11,6 +11,7 @@
 
 #include "conf/conf.h"
 #include "lwbs_config.h"
+#include "lwbsd_reload.h"
 #include "lwbsd_workers.h"
 #include "net/server.h"
 #include "policy/policy_routes.h"
@@ -29,7 +30,12 @@ struct daemon {
 	struct net_server *srv;
 	/* Our reference to the policy in force; net and each session hold their own. */
 	struct policy *pol;
+	struct reload reload;
+	bool reload_again; /* SIGHUP while loading: load once more after it */
 };
+
+/* How often the loop looks whether a reload has finished. */
+#define RELOAD_POLL_MS 20
 
 static struct net_signals signals;
 
@@ -96,27 +102,68 @@ static int load_policy(const char *path, struct policy **out)
 	return rc;
 }
 
-static void reload(void *arg)
+/* Say that the reload failed; the policy in force stays. */
+static void reload_failed(struct daemon *d)
+{
+	log_err("lwbsd: reload failed; the running policy %s stays in force",
+		policy_version(d->pol));
+	workers_report(false, policy_version(d->pol));
+}
+
+/* SIGHUP: start loading the policy again; the loop serves on meanwhile. */
+static void reload_begin(struct daemon *d)
+{
+	int rc;
+
+	if (reload_running(&d->reload)) {
+		d->reload_again = true;
+		log_info("lwbsd: SIGHUP: a reload is under way; loading '%s' again after it",
+			 d->opt.policy);
+		return;
+	}
+	log_info("lwbsd: SIGHUP: reloading policy '%s'", d->opt.policy);
+	rc = reload_start(&d->reload, d->opt.policy);
+	if (rc < 0) {
+		log_err("lwbsd: cannot start the reload (%s)", strerror(-rc));
+		reload_failed(d);
+	}
+}
+
+/* A load has finished: put pol (NULL: it had errors) in force. */
+static void reload_end(struct daemon *d, struct policy *pol)
+{
+	if (pol == NULL) {
+		reload_failed(d);
+	} else {
+		/* Sessions in flight hold references; the old policy goes with the last of them. */
+		net_server_set_policy(d->srv, pol);
+		policy_unref(d->pol);
+		d->pol = pol;
+		/* With workers, the parent says "in force" once every worker runs it. */
+		if (workers_in_worker())
+			workers_report(true, policy_version(pol));
+		else
+			log_info("lwbsd: policy %s in force", policy_version(pol));
+	}
+	if (d->reload_again) {
+		d->reload_again = false;
+		reload_begin(d);
+	}
+}
+
+/* Between turns of the loop: SIGHUP, and a reload that has finished. */
+static int tick(void *arg)
 {
 	struct daemon *d = arg;
 	struct policy *pol;
 
-	log_info("lwbsd: SIGHUP: reloading policy '%s'", d->opt.policy);
-	if (load_policy(d->opt.policy, &pol) < 0) {
-		log_err("lwbsd: reload failed; the running policy %s stays in force",
-			policy_version(d->pol));
-		workers_report(false, policy_version(d->pol));
-		return;
+	if (signals.reload) {
+		signals.reload = 0;
+		reload_begin(d);
 	}
-	/* Sessions in flight hold references; the old policy goes with the last of them. */
-	net_server_set_policy(d->srv, pol);
-	policy_unref(d->pol);
-	d->pol = pol;
-	/* With workers, the parent says "in force" once every worker runs it. */
-	if (workers_in_worker())
-		workers_report(true, policy_version(pol));
-	else
-		log_info("lwbsd: policy %s in force", policy_version(pol));
+	if (reload_finished(&d->reload, &pol))
+		reload_end(d, pol);
+	return reload_running(&d->reload) ? RELOAD_POLL_MS : -1;
 }
 
 static void install_signals(void)
@@ -157,7 +204,8 @@ static int serve(struct daemon *d)
 	else
 		log_info("lwbsd: %s started, policy %s", LWBS_VERSION, policy_version(d->pol));
 	log_set_batched(true); /* the loop writes each turn's lines together */
-	rc = net_server_run(d->srv, &signals, reload, d);
+	rc = net_server_run(d->srv, &signals, tick, d);
+	reload_cancel(&d->reload); /* stopped while loading: wait for it, drop what it loaded */
 	log_set_batched(false);
 	log_info("lwbsd: stopping");
 	return rc;

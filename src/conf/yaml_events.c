@@ -3,13 +3,13 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "util/buf.h"
+#include "util/thread.h"
 
 /*
  * 1024 events is about 57 devices of a generated policy: few enough
@@ -191,7 +191,6 @@ static void yevents_free(struct yevents *q)
 int yevents_start(struct yevents **out, ywalk_read_fn *read, void *data)
 {
 	struct yevents *q = calloc(1, sizeof(*q));
-	sigset_t all, old;
 	int rc;
 
 	if (q == NULL)
@@ -203,16 +202,12 @@ int yevents_start(struct yevents **out, ywalk_read_fn *read, void *data)
 	yaml_parser_set_input(&q->parser, read, data);
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
-	/* Signals stay with the threads that wait for them (lwbsd's loop), never this one. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&q->thread, NULL, parse_thread, q);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	rc = thread_start(&q->thread, parse_thread, q);
+	if (rc < 0) {
 		pthread_cond_destroy(&q->cv);
 		pthread_mutex_destroy(&q->mu);
 		yevents_free(q);
-		return -rc;
+		return rc;
 	}
 	*out = q;
 	return 0;

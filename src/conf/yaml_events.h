@@ -55,7 +55,7 @@ struct yevents;
 
 /*
  * Start parsing the stream read(data) gives; read is called on the parser's
- * thread. Returns 0, -ENOMEM, or the negated error of pthread_create().
+ * thread. Returns 0, -ENOMEM, or the error of thread_start().
  */
 int yevents_start(struct yevents **out, ywalk_read_fn *read, void *data);
 

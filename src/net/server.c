@@ -244,35 +244,35 @@ static int net_turn_two(struct net_server *srv, int ms)
 /*
  * One pass of the loop. First the work due before it waits: bootstrap
  * timers and releases, and the log and audit lines of the turn that ended
- * (written together: README.md, Performance); then the wait and the
- * datagrams. Returns 0 or -errno.
+ * (written together: README.md, Performance); then the wait (at most
+ * bound ms unless bound is -1) and the datagrams. Returns 0 or -errno.
  */
-static int net_step(struct net_server *srv)
+static int net_step(struct net_server *srv, int bound)
 {
 	int ms = net_bootstrap_poll(srv->bs);
 
+	if (bound >= 0 && bound < ms)
+		ms = bound;
 	log_flush();
 	return srv->ctx_rpk ? net_turn_two(srv, ms) : net_turn(srv->ctx, ms);
 }
 
-int net_server_run(struct net_server *srv, struct net_signals *sig,
-		   void (*reload)(void *arg), void *arg)
+int net_server_run(struct net_server *srv, const struct net_signals *sig, net_tick_fn *tick,
+		   void *arg)
 {
+	int bound = -1;
+
 	while (!sig->stop) {
 		/*
 		 * A signal interrupts the wait (EINTR), so SIGTERM takes
 		 * effect at once; the bound keeps timers honest otherwise.
 		 */
-		int rc = net_step(srv);
+		int rc = net_step(srv, bound);
 		if (rc < 0) {
 			log_err("net: event loop failed (%s)", strerror(-rc));
 			return -EIO;
 		}
-		if (sig->reload) {
-			sig->reload = 0;
-			if (reload)
-				reload(arg);
-		}
+		bound = tick ? tick(arg) : -1;
 	}
 	return 0;
 }

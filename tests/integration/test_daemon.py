@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """lwbsd as a daemon: `-n` checks a policy and reports every problem with
 file:line:column; a port already in use is a clear startup error; SIGHUP
-swaps in a valid policy and keeps the running one when the new one is broken."""
+swaps in a valid policy and keeps the running one when the new one is broken;
+bootstraps go on while a big policy reloads."""
 import os
 import re
 import shutil
@@ -123,6 +124,38 @@ def main():
     t.run("SIGHUP with a valid policy: new sessions use it", reload_valid_swaps)
 
     t.run("SIGTERM stops lwbsd cleanly", lambda: srv.stop())
+
+    def reload_in_background():
+        # One worker, so that its own "policy V in force" line is in the log.
+        big = Lwbsd("lwbsd:\n  workers: 1\n" + GOOD)
+        try:
+            # 300,000 devices: a load of a second or so (more under sanitizers).
+            with open(os.path.join(big.policy_dir, "20-bulk.yaml"), "w") as f:
+                f.write("devices:\n" + "".join(
+                    f"  - {{endpoint: bulk-{i}, bootstrap: {{nosec: true}}, servers: [dm]}}\n"
+                    for i in range(300000)))
+            big.proc.send_signal(signal.SIGHUP)
+            big.wait_log("SIGHUP: reloading", 5)
+            done = 0
+            while "in force" not in big.output():
+                p = subprocess.run([LWBS, "client", "-s", f"coap://127.0.0.1:{big.coap_port}",
+                                    "-e", "dev-1", "--timeout", "10"], capture_output=True,
+                                   text=True, timeout=30)
+                assert p.returncode == 0, p.stdout + p.stderr
+                done += 1
+            big.wait_log("in force", 120)
+            log = big.output()
+            start, end = log.index("SIGHUP: reloading"), log.index("in force")
+            during = re.findall(r"'dev-1' from \S+ bootstrapped", log[start:end])
+            # A load that held the loop would let no bootstrap end inside it.
+            assert len(during) >= 1, (done, log[start:end + 200])
+            p = subprocess.run([LWBS, "client", "-s", f"coap://127.0.0.1:{big.coap_port}",
+                                "-e", "bulk-299999", "--timeout", "10"], capture_output=True,
+                               text=True, timeout=30)
+            assert p.returncode == 0, p.stdout + p.stderr
+        finally:
+            big.stop()
+    t.run("SIGHUP with a big policy: bootstraps go on while it loads", reload_in_background)
     t.done()
 
 
