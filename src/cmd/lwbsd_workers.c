@@ -33,9 +33,10 @@ struct report {
 struct pool {
 	pid_t pid[MAX_WORKERS]; /* 0: exited and reaped */
 	unsigned n, live;
-	unsigned awaited; /* reports still to come for startup or the last reload */
+	unsigned awaited; /* reports still to come for startup or the reload under way */
 	unsigned failed;  /* failed reports among them */
 	bool started;
+	bool again; /* SIGHUP during a round: start one more when it ends */
 	char version[sizeof(((struct report *)0)->version)];
 };
 
@@ -138,6 +139,24 @@ static void round_done(struct pool *p)
 	p->failed = 0;
 }
 
+/*
+ * A reload round: every worker gets one SIGHUP and answers with one report.
+ * Never two SIGHUPs to a worker that has not answered the first: the
+ * kernel would merge them, and the round would wait for a report that
+ * never comes. Signals during a round start one more after it.
+ */
+static void round_start(struct pool *p)
+{
+	if (p->awaited > 0) {
+		if (!p->again)
+			log_info("lwbsd: SIGHUP: the workers are still reloading; reloading again after it");
+		p->again = true;
+		return;
+	}
+	p->awaited = p->live;
+	forward(p, SIGHUP);
+}
+
 static void read_report(struct pool *p, int fd)
 {
 	struct report r;
@@ -147,8 +166,13 @@ static void read_report(struct pool *p, int fd)
 	r.version[sizeof(r.version) - 1] = '\0';
 	memcpy(p->version, r.version, sizeof(p->version));
 	p->failed += r.ok ? 0 : 1;
-	if (p->awaited > 0 && --p->awaited == 0)
-		round_done(p);
+	if (p->awaited == 0 || --p->awaited > 0)
+		return;
+	round_done(p);
+	if (p->again) {
+		p->again = false;
+		round_start(p);
+	}
 }
 
 /* Until a stop signal (0) or a worker's death (-ECHILD). */
@@ -169,8 +193,7 @@ static int supervise(struct pool *p, struct net_signals *sig, int rd, const sigs
 		}
 		if (sig->reload) {
 			sig->reload = 0;
-			p->awaited += p->live;
-			forward(p, SIGHUP);
+			round_start(p);
 		}
 		if (pfd.revents & POLLIN)
 			read_report(p, rd);

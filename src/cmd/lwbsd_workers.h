@@ -6,7 +6,8 @@
  *
  * - SIGHUP is forwarded to every worker; each reloads the policy itself and
  *   reports the outcome through a pipe. The parent logs "policy V in force"
- *   once every worker runs V, or "reload failed" if one could not.
+ *   once every worker runs V, or "reload failed" if one could not. SIGHUPs
+ *   while the workers reload start one more round after it.
  * - SIGTERM/SIGINT are forwarded; the parent waits for every worker (SIGKILL
  *   after 5 s) and exits 0 only if each exited 0.
  * - A worker that dies stops the others: lwbsd exits 1 (startup errors such

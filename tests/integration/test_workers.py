@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """lwbsd with `workers: 2`: worker processes share the ports (SO_REUSEPORT),
 every session is audited exactly once in whole lines, each worker draws its
-own randomness, SIGHUP reloads every worker before "in force" is logged,
-SIGTERM stops them all, and no worker outlives its parent."""
+own randomness, SIGHUP reloads every worker before "in force" is logged
+(SIGHUPs during a reload make one more round after it), SIGTERM stops them
+all, and no worker outlives its parent."""
 import json
 import os
 import re
@@ -117,6 +118,33 @@ def main():
         rc, s, err = bench(srv, "late-", 200)
         assert rc == 0 and s["succeeded"] == 200, (s, err)
 
+    def sighups_during_a_reload():
+        other = Lwbsd(POLICY)
+        try:
+            # 300,000 devices: each worker's load takes a second or more.
+            with open(os.path.join(other.policy_dir, "20-bulk.yaml"), "w") as f:
+                f.write("devices:\n" + "".join(
+                    f"  - {{endpoint: bulk-{i}, bootstrap: {{nosec: true}}, servers: [dm]}}\n"
+                    for i in range(300000)))
+            other.proc.send_signal(signal.SIGHUP)
+            other.wait_log("SIGHUP: reloading", 5)
+            # Two more while the workers load. Forwarded at once, the kernel
+            # would merge them in each worker, and the parent would wait for
+            # reports that never come: no "in force" at all.
+            other.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.05)
+            other.proc.send_signal(signal.SIGHUP)
+            deadline = time.time() + 120
+            while other.output().count("in force in 2 workers") < 2 and time.time() < deadline:
+                time.sleep(0.1)
+            out = other.output()
+            assert out.count("in force in 2 workers") == 2, out[-2000:]
+            assert "the workers are still reloading; reloading again after it" in out, out
+            rc, s, err = bench(other, "bulk-", 50)
+            assert rc == 0 and s["succeeded"] == 50, (s, err)
+        finally:
+            other.stop()
+
     def worker_death_stops_all():
         other = Lwbsd(POLICY)
         pids = children(other.proc.pid)
@@ -145,6 +173,8 @@ def main():
     t.run("16 DTLS handshakes over both workers: 16 different ServerHello randoms",
           own_randomness)
     t.run("SIGHUP reloads every worker before 'in force'", reload_all)
+    t.run("SIGHUPs during a reload: one more round after it, each ending 'in force'",
+          sighups_during_a_reload)
     t.run("a worker that dies stops lwbsd (exit 1), no worker left", worker_death_stops_all)
     t.run("workers die with their parent", parent_death_ends_workers)
     t.run("SIGTERM stops the parent and every worker", sigterm_stops_all)
