@@ -125,15 +125,20 @@ def main():
 
     t.run("SIGTERM stops lwbsd cleanly", lambda: srv.stop())
 
-    def reload_in_background():
-        # One worker, so that its own "policy V in force" line is in the log.
+    def with_bulk(n=300000):
+        """lwbsd (one worker, so that its own "policy V in force" line is
+        logged) and, for its next reload, n more devices: 300,000 load in a
+        second or so, more under sanitizers."""
         big = Lwbsd("lwbsd:\n  workers: 1\n" + GOOD)
+        with open(os.path.join(big.policy_dir, "20-bulk.yaml"), "w") as f:
+            f.write("devices:\n" + "".join(
+                f"  - {{endpoint: bulk-{i}, bootstrap: {{nosec: true}}, servers: [dm]}}\n"
+                for i in range(n)))
+        return big
+
+    def reload_in_background():
+        big = with_bulk()
         try:
-            # 300,000 devices: a load of a second or so (more under sanitizers).
-            with open(os.path.join(big.policy_dir, "20-bulk.yaml"), "w") as f:
-                f.write("devices:\n" + "".join(
-                    f"  - {{endpoint: bulk-{i}, bootstrap: {{nosec: true}}, servers: [dm]}}\n"
-                    for i in range(300000)))
             big.proc.send_signal(signal.SIGHUP)
             big.wait_log("SIGHUP: reloading", 5)
             done = 0
@@ -156,6 +161,21 @@ def main():
         finally:
             big.stop()
     t.run("SIGHUP with a big policy: bootstraps go on while it loads", reload_in_background)
+
+    def sigterm_during_reload():
+        big = with_bulk()
+        big.proc.send_signal(signal.SIGHUP)
+        big.wait_log("SIGHUP: reloading", 5)
+        big.proc.send_signal(signal.SIGTERM)
+        # It waits for the load, drops it (sanitizer builds would report a
+        # leak through the exit status), and exits 0.
+        assert big.proc.wait(timeout=120) == 0, big.output()
+        big.log.close()
+        out = big.output()
+        assert "lwbsd: stopping" in out and "in force" not in out.split("reloading", 1)[1], out
+        assert "ERROR: AddressSanitizer" not in out and "runtime error:" not in out, out
+    t.run("SIGTERM during a reload: lwbsd waits for the load, drops it, exits 0",
+          sigterm_during_reload)
     t.done()
 
 
