@@ -342,9 +342,13 @@ int ywalk_stream(struct conf_ctx *c, ywalk_read_fn *read, void *data, const stru
 	struct ywalk w = {.c = c};
 	int rc = yevents_start(&w.events, read, data);
 
-	if (rc < 0) {
+	if (rc == -ENOMEM) {
 		c->oom = true;
-		return -ENOMEM;
+		return rc;
+	}
+	if (rc < 0) {
+		conf_error(c, NULL, "cannot start a thread to parse this file (%s)", strerror(-rc));
+		return -EINVAL;
 	}
 	rc = stream(&w, ops);
 	for (size_t i = 0; i < w.n_anchors; i++) {
