@@ -14,6 +14,7 @@
 
 #include "conf/conf.h"
 
+/* Zeroed memory is a reload that is not running. */
 struct reload {
 	pthread_t thread;
 	const char *path;
@@ -23,8 +24,6 @@ struct reload {
 	struct policy *pol;
 	struct conf_diags diags;
 };
-
-#define RELOAD_INIT {.running = false}
 
 /*
  * Start loading path (borrowed until the load is over) when no load is
