@@ -370,6 +370,11 @@ def table(results, ceil, scale, repeat=1, instr=None):
                    f"handshake = {c['server_handshakes_per_cpu_s']:.0f} handshakes per "
                    f"CPU-second; lwbsd = {100 * c['server_cpu_us_per_handshake'] / psk['cpu_us']:.0f}"
                    " % of it (per core).")
+    nosec = next(r for r in results if r["mode"] == "NoSec")
+    both = ceil["udp"]["server_cpu_us_per_handshake"] + nosec["cpu_us"]
+    out.append(f"* a bare handshake over UDP plus lwbsd's NoSec bootstrap (the same exchanges "
+               f"unencrypted): {both:.0f} µs; lwbsd PSK = {100 * both / psk['cpu_us']:.0f} % of "
+               "it (what is left is record protection and the DTLS session in libcoap).")
     if instr:
         out += ["", "| mode | lwbsd user-space instructions per bootstrap (callgrind) | "
                 "bootstraps | failed |", "|---|---|---|---|"]
