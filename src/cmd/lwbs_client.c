@@ -11,8 +11,8 @@
 
 #include "client/sim.h"
 #include "lwbs_cmds.h"
-#include "net/addr.h"
 #include "lwm2m/path.h"
+#include "net/addr.h"
 #include "util/encoding.h"
 #include "util/log.h"
 

@@ -38,6 +38,16 @@ def free_udp_ports(n):
     return ports
 
 
+def write_bulk(policy_dir, n=300000):
+    """n NoSec devices bulk-0 .. bulk-<n-1> routed to the server with id dm, in
+    policy_dir/20-bulk.yaml: a policy that takes a second or so to load (more
+    under sanitizers), for what lwbsd does while it reloads."""
+    with open(os.path.join(policy_dir, "20-bulk.yaml"), "w") as f:
+        f.write("devices:\n" + "".join(
+            f"  - {{endpoint: bulk-{i}, bootstrap: {{nosec: true}}, servers: [dm]}}\n"
+            for i in range(n)))
+
+
 class Lwbsd:
     """lwbsd on 127.0.0.1 with a policy written from text; stopped by SIGTERM."""
 

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import LWBS, LWBSD, Lwbsd, Tap
+from harness import LWBS, LWBSD, Lwbsd, Tap, write_bulk
 
 GOOD = """
 servers:
@@ -125,15 +125,11 @@ def main():
 
     t.run("SIGTERM stops lwbsd cleanly", lambda: srv.stop())
 
-    def with_bulk(n=300000):
-        """lwbsd (one worker, so that its own "policy V in force" line is
-        logged) and, for its next reload, n more devices: 300,000 load in a
-        second or so, more under sanitizers."""
+    def with_bulk():
+        """lwbsd with one worker, so that its own "policy V in force" line is
+        logged, and a big policy for its next reload."""
         big = Lwbsd("lwbsd:\n  workers: 1\n" + GOOD)
-        with open(os.path.join(big.policy_dir, "20-bulk.yaml"), "w") as f:
-            f.write("devices:\n" + "".join(
-                f"  - {{endpoint: bulk-{i}, bootstrap: {{nosec: true}}, servers: [dm]}}\n"
-                for i in range(n)))
+        write_bulk(big.policy_dir)
         return big
 
     def reload_in_background():

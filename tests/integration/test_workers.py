@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 
-from harness import DM_SERVER, LWBS, Lwbsd, Tap, s_client
+from harness import DM_SERVER, LWBS, Lwbsd, Tap, s_client, write_bulk
 
 KEY = "000102030405060708090a0b0c0d0e0f"
 
@@ -121,11 +121,7 @@ def main():
     def sighups_during_a_reload():
         other = Lwbsd(POLICY)
         try:
-            # 300,000 devices: each worker's load takes a second or more.
-            with open(os.path.join(other.policy_dir, "20-bulk.yaml"), "w") as f:
-                f.write("devices:\n" + "".join(
-                    f"  - {{endpoint: bulk-{i}, bootstrap: {{nosec: true}}, servers: [dm]}}\n"
-                    for i in range(300000)))
+            write_bulk(other.policy_dir)  # each worker's load takes a second or more
             other.proc.send_signal(signal.SIGHUP)
             other.wait_log("SIGHUP: reloading", 5)
             # Two more while the workers load. Forwarded at once, the kernel
