@@ -1,6 +1,8 @@
 #include "audit/json.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,19 +14,46 @@ static void json_put(struct json *j, const char *s, size_t n)
 		j->err = buf_append(j->out, s, n);
 }
 
-/* Plain characters go out in runs: an audit record is written per bootstrap. */
+/*
+ * Whether any of the 8 bytes of w must be escaped: a control character
+ * (< 0x20), '"', '\\', DEL or a byte >= 0x80 (RFC 8259 §7 asks only for the
+ * first three; lwbsd escapes the rest so a record stays ASCII). Exact for the
+ * word as a whole, not per byte: w's high bits catch bytes >= 0x80; with
+ * every byte below 0x80, a byte-wise subtraction sets a byte's high bit
+ * (borrowing from the next) exactly when that byte is below the subtrahend,
+ * so "w - 0x20" finds controls and "(w ^ c) - 1" finds bytes equal to c.
+ */
+static bool word_needs_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
+
+	return ((w | (w - ones * 0x20) | ((w ^ (ones * '"')) - ones) |
+		 ((w ^ (ones * '\\')) - ones) | ((w ^ (ones * 0x7f)) - ones)) &
+		highs) != 0;
+}
+
+/* Plain characters go out in runs, found a word at a time: an audit record
+ * is written per bootstrap. */
 static void json_escaped(struct json *j, const char *s, size_t n)
 {
 	char u[8];
 	size_t run = 0; /* first character not yet put */
 
 	json_put(j, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (size_t i = 0; i < n;) {
+		uint64_t w;
+		if (n - i >= sizeof(w)) {
+			memcpy(&w, s + i, sizeof(w));
+			if (!word_needs_escape(w)) {
+				i += sizeof(w);
+				continue;
+			}
+		}
+		unsigned char c = (unsigned char)s[i++];
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
 			continue;
-		json_put(j, s + run, i - run);
-		run = i + 1;
+		json_put(j, s + run, i - 1 - run);
+		run = i;
 		if (c == '"' || c == '\\') {
 			json_put(j, "\\", 1);
 			json_put(j, (const char *)&c, 1);

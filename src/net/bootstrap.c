@@ -21,6 +21,7 @@
 #include "cred/cert.h"
 #include "cred/provision.h"
 #include "lwm2m/path.h"
+#include "net/addr.h"
 #include "policy/policy.h"
 #include "policy/policy_routes.h"
 #include "policy/spki.h"
@@ -484,7 +485,7 @@ static const coap_bin_const_t *client_describe(coap_session_t *cs, const coap_st
 
 	memset(c, 0, sizeof(*c));
 	c->started_unix_ms = wall_ms();
-	coap_print_addr(coap_session_get_addr_remote(cs), (uint8_t *)c->peer, sizeof(c->peer));
+	net_addr_format(coap_session_get_addr_remote(cs), c->peer, sizeof(c->peer));
 	client_peer_addr(coap_session_get_addr_remote(cs), c);
 	if (!query_get(query, "ep", c->endpoint, sizeof(c->endpoint)))
 		c->endpoint[0] = '\0';

@@ -5,8 +5,9 @@
  * clients get a libcoap context of their own, on its own port, and
  * net/server.c serves both contexts from one loop.
  */
-#include "net/dtls.h"
+#include "net/addr.h"
 #include "net/bootstrap.h"
+#include "net/dtls.h"
 #include "dtls_int.h"
 
 #include <errno.h>
@@ -54,7 +55,7 @@ static void rpk_log_unknown(const uint8_t *spki, size_t len, const coap_session_
 		return;
 	last = session;
 	dtls_rpk_fingerprint(spki, len, fp, sizeof(fp));
-	coap_print_addr(coap_session_get_addr_remote(session), (uint8_t *)peer, sizeof(peer));
+	net_addr_format(coap_session_get_addr_remote(session), peer, sizeof(peer));
 	log_info("dtls: unknown raw public key %s from %s: handshake refused (pin it in a device "
 	         "entry as bootstrap: {rpk: ...})",
 	         fp, peer);
