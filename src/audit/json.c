@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "util/strjoin.h"
@@ -32,50 +31,69 @@ static bool word_needs_escape(uint64_t w)
 		highs) != 0;
 }
 
-/* Plain characters go out in runs, found a word at a time: an audit record
- * is written per bootstrap. */
-static void json_escaped(struct json *j, const char *s, size_t n)
+/*
+ * Append lead (unless '\0'), s as a JSON string, and tail (unless '\0'),
+ * written straight into reserved room, plain text 8 bytes at a time: an
+ * audit record is written per bootstrap, some forty strings each.
+ */
+static void json_quoted(struct json *j, char lead, const char *s, size_t n, char tail)
 {
-	char u[8];
-	size_t run = 0; /* first character not yet put */
+	static const char hex[] = "0123456789abcdef";
+	struct buf *b = j->out;
+	char *o;
 
-	json_put(j, "\"", 1);
+	if (j->err != 0)
+		return;
+	if (n > (SIZE_MAX - 4) / 6) {
+		j->err = -ENOMEM;
+		return;
+	}
+	if ((j->err = buf_reserve(b, 6 * n + 4)) != 0)
+		return;
+	o = (char *)b->data + b->len;
+	if (lead != '\0')
+		*o++ = lead;
+	*o++ = '"';
 	for (size_t i = 0; i < n;) {
 		uint64_t w;
 		if (n - i >= sizeof(w)) {
 			memcpy(&w, s + i, sizeof(w));
 			if (!word_needs_escape(w)) {
+				memcpy(o, &w, sizeof(w));
+				o += sizeof(w);
 				i += sizeof(w);
 				continue;
 			}
 		}
 		unsigned char c = (unsigned char)s[i++];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			continue;
-		json_put(j, s + run, i - 1 - run);
-		run = i;
 		if (c == '"' || c == '\\') {
-			json_put(j, "\\", 1);
-			json_put(j, (const char *)&c, 1);
+			*o++ = '\\';
+			*o++ = (char)c;
+		} else if (c < 0x20 || c >= 0x7f) {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
 		} else {
-			snprintf(u, sizeof(u), "\\u%04x", c);
-			json_put(j, u, 6);
+			*o++ = (char)c;
 		}
 	}
-	json_put(j, s + run, n - run);
-	json_put(j, "\"", 1);
+	*o++ = '"';
+	if (tail != '\0')
+		*o++ = tail;
+	b->len = (size_t)(o - (char *)b->data);
 }
 
 /* Comma and key before a value. */
 static void json_key(struct json *j, const char *key)
 {
-	if (!j->first[j->depth])
-		json_put(j, ",", 1);
+	char comma = j->first[j->depth] ? '\0' : ',';
+
 	j->first[j->depth] = false;
-	if (key) {
-		json_escaped(j, key, strlen(key));
-		json_put(j, ":", 1);
-	}
+	if (key)
+		json_quoted(j, comma, key, strlen(key), ':');
+	else if (comma != '\0')
+		json_put(j, ",", 1);
 }
 
 static void json_open(struct json *j, const char *key, const char *bracket)
@@ -101,7 +119,7 @@ void json_begin(struct json *j, struct buf *out)
 void json_strn(struct json *j, const char *key, const char *val, size_t n)
 {
 	json_key(j, key);
-	json_escaped(j, val, n);
+	json_quoted(j, '\0', val, n, '\0');
 }
 
 void json_str(struct json *j, const char *key, const char *val)

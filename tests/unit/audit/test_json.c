@@ -42,8 +42,10 @@ START_TEST(strings_escaped)
 
 	json_begin(&j, &b);
 	json_strn(&j, "s", "a\"b\\c\n\x01\xff", 8);
+	json_str(&j, "k\"\n", "");
 	ck_assert_int_eq(json_end(&j), 0);
-	ck_assert_str_eq(text(&b), "{\"s\":\"a\\\"b\\\\c\\u000a\\u0001\\u00ff\"}\n");
+	ck_assert_str_eq(text(&b), "{\"s\":\"a\\\"b\\\\c\\u000a\\u0001\\u00ff\","
+				   "\"k\\\"\\u000a\":\"\"}\n");
 	buf_free(&b);
 }
 END_TEST
