@@ -39,6 +39,12 @@ struct bench_options {
 	const char *cert_file; /* coaps with certificates instead of PSK (PEM), or NULL */
 	const char *key_file;  /* its private key */
 	const char *ca_file;   /* CAs to verify the server by, or NULL: no verification */
+	/* coaps: a certificate minted per client by this CA (DER, not owned),
+	 * CN = its endpoint name, instead of cert_file; NULL: none. */
+	const uint8_t *issuer_cert;
+	size_t issuer_cert_len;
+	const uint8_t *issuer_key;
+	size_t issuer_key_len;
 	uint16_t bootstrap_iid;
 	struct bench_profile mix[BENCH_MAX_MIX]; /* taken in turn, by sequence number */
 	size_t n_mix;                            /* >= 1 */

@@ -42,6 +42,16 @@ struct sim_options {
 	const char *cert_file; /* the client's certificate; NULL: PSK or NoSec */
 	const char *key_file;  /* its private key */
 	const char *ca_file;   /* CAs to verify the server by, or NULL: no verification */
+	/*
+	 * Certificate mode with a certificate of its own per client, instead
+	 * of cert_file: each session gets a new P-256 key and a certificate
+	 * with CN = the client's endpoint name, signed by this CA (DER, not
+	 * owned; the key SEC1 or PKCS#8), as `lwbs cert issue` makes them.
+	 */
+	const uint8_t *issuer_cert;
+	size_t issuer_cert_len;
+	const uint8_t *issuer_key;
+	size_t issuer_key_len;
 	long delay_ms;         /* hold each answer this long (blocking the loop); 0: none */
 	/*
 	 * Raw-public-key mode for coaps:// (RFC 7250): this EC private key (PEM

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cred/mint.h"
 #include "net/addr.h"
 #include "net/coaplog.h"
 #include "util/log.h"
@@ -87,7 +88,10 @@ int sim_client_reset_store(struct sim_client *c)
 	    .version = c->version,
 	    .bootstrap_iid = opt->bootstrap_iid,
 	    .bootstrap_uri = opt->server_uri,
-	    .security_mode = psk ? 0 : opt->cert_file ? 2 : opt->rpk_key ? 1 : 3,
+	    .security_mode = psk                                ? 0
+	                     : opt->cert_file || opt->issuer_cert ? 2
+	                     : opt->rpk_key                       ? 1
+	                                                          : 3,
 	    .psk_identity = (const uint8_t *)c->identity,
 	    .psk_identity_len = strlen(c->identity),
 	    .psk_key = opt->psk_key,
@@ -280,12 +284,52 @@ static int local_setup(const struct sim_options *opt, const coap_address_t *dst,
 	return 0;
 }
 
-/* Certificate mode; keys from files (include/net/dtls.h, defect 3). */
-static coap_session_t *open_session_pki(struct sim *sim, const coap_address_t *dst,
-                                        coap_proto_t proto, char *host)
+/*
+ * The certificate a client presents: opt's PEM files, or one minted for it
+ * by opt's issuer, handed over as DER buffers (not PEM buffers:
+ * include/net/dtls.h, defect 3). Returns 0 or a negative errno.
+ */
+static int client_pki_key(struct sim *sim, const struct sim_client *c, coap_dtls_key_t *key)
+{
+	const struct sim_options *opt = sim->opt;
+	coap_pki_key_define_t *d = &key->key.define;
+	int rc;
+
+	memset(key, 0, sizeof(*key));
+	if (opt->issuer_cert == NULL) {
+		key->key_type = COAP_PKI_KEY_PEM;
+		key->key.pem.public_cert = opt->cert_file;
+		key->key.pem.private_key = opt->key_file;
+		key->key.pem.ca_file = opt->ca_file;
+		return 0;
+	}
+	if (sim->issued == NULL && (sim->issued = malloc(sizeof(*sim->issued))) == NULL)
+		return -ENOMEM;
+	rc = cred_issue(opt->issuer_cert, opt->issuer_cert_len, opt->issuer_key,
+	                opt->issuer_key_len, c->endpoint, 7, sim->issued);
+	if (rc < 0)
+		return rc;
+	key->key_type = COAP_PKI_KEY_DEFINE;
+	d->public_cert.u_byte = sim->issued->cert;
+	d->public_cert_len = sim->issued->cert_len;
+	d->public_cert_def = COAP_PKI_KEY_DEF_DER_BUF;
+	d->private_key.u_byte = sim->issued->key;
+	d->private_key_len = sim->issued->key_len;
+	d->private_key_def = COAP_PKI_KEY_DEF_DER_BUF;
+	d->private_key_type = COAP_ASN1_PKEY_EC;
+	d->ca.s_byte = opt->ca_file;
+	d->ca_def = COAP_PKI_KEY_DEF_PEM;
+	return 0;
+}
+
+/* Certificate mode. */
+static coap_session_t *open_session_pki(struct sim *sim, const struct sim_client *c,
+                                        const coap_address_t *dst, coap_proto_t proto,
+                                        char *host)
 {
 	const struct sim_options *opt = sim->opt;
 	coap_dtls_pki_t pki;
+	int rc;
 
 	memset(&pki, 0, sizeof(pki));
 	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
@@ -294,10 +338,11 @@ static coap_session_t *open_session_pki(struct sim *sim, const coap_address_t *d
 	pki.cert_chain_validation = 1;
 	pki.cert_chain_verify_depth = 3;
 	pki.client_sni = host;
-	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
-	pki.pki_key.key.pem.public_cert = opt->cert_file;
-	pki.pki_key.key.pem.private_key = opt->key_file;
-	pki.pki_key.key.pem.ca_file = opt->ca_file;
+	rc = client_pki_key(sim, c, &pki.pki_key);
+	if (rc < 0) {
+		log_err("client: %s: cannot mint its certificate (%s)", c->label, strerror(-rc));
+		return NULL;
+	}
 	return coap_new_client_session_pki(sim->ctx, sim->local, dst, proto, &pki);
 }
 
@@ -333,8 +378,8 @@ static coap_session_t *open_session(struct sim *sim, struct sim_client *c,
 
 	if (proto != COAP_PROTO_DTLS)
 		return coap_new_client_session(sim->ctx, sim->local, dst, proto);
-	if (opt->cert_file)
-		return open_session_pki(sim, dst, proto, host);
+	if (opt->cert_file || opt->issuer_cert)
+		return open_session_pki(sim, c, dst, proto, host);
 	if (opt->rpk_key)
 		return open_session_rpk(sim, dst, proto, host);
 	memset(&psk, 0, sizeof(psk));
@@ -495,6 +540,11 @@ static void sim_teardown(struct sim *sim)
 	free(sim->clients);
 	if (sim->ctx)
 		coap_free_context(sim->ctx);
+	if (sim->issued) {
+		cred_wipe(sim->issued, sizeof(*sim->issued));
+		free(sim->issued);
+		sim->issued = NULL;
+	}
 	coap_cleanup();
 }
 

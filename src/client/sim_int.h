@@ -69,6 +69,9 @@ struct sim {
 	 * lwbs bench spreads clients over several loopback addresses; lwbs
 	 * client --bind gives every session the same one. */
 	const coap_address_t *local;
+	/* The certificate minted for the session opened last (issuer_cert):
+	 * libcoap keeps pointers to it until the next one. Owned. */
+	struct cred_issued *issued;
 };
 
 /* The only way a client changes state; logs `old -> new` and, on failure, why. */

@@ -10,6 +10,7 @@
 
 #include "client/bench.h"
 #include "client/sim.h"
+#include "cred/mint.h"
 #include "lwbs_cmds.h"
 #include "net/ciphers.h"
 #include "util/encoding.h"
@@ -22,6 +23,9 @@ struct bench_args {
 	struct bench_options b;
 	uint8_t psk_key[MAX_PSK_KEY];
 	const char *psk_key_hex;
+	const char *issuer_dir; /* --issuer: the policy whose CA mints client certificates */
+	uint8_t issuer_cert[CRED_DER_MAX];
+	uint8_t issuer_key[CRED_KEY_MAX]; /* SECRET */
 	bool quiet;
 };
 
@@ -44,6 +48,7 @@ enum {
 	OPT_CERT,
 	OPT_KEY,
 	OPT_CA,
+	OPT_ISSUER,
 	OPT_SOURCE,
 	OPT_SOURCES,
 };
@@ -70,6 +75,7 @@ static const struct option long_options[] = {
     {"cert", required_argument, NULL, OPT_CERT},
     {"key", required_argument, NULL, OPT_KEY},
     {"ca", required_argument, NULL, OPT_CA},
+    {"issuer", required_argument, NULL, OPT_ISSUER},
     {"source", required_argument, NULL, OPT_SOURCE},
     {"sources", required_argument, NULL, OPT_SOURCES},
     {"debug", no_argument, NULL, 'd'},
@@ -95,6 +101,9 @@ static void usage(FILE *fp)
 	    "      --cert FILE             coaps: every client presents this certificate (PEM)\n"
 	    "      --key FILE              its private key (PEM)\n"
 	    "      --ca FILE               CA certificates (PEM) to verify the server by\n"
+	    "      --issuer DIR            coaps: a certificate per client instead (new P-256\n"
+	    "                              key, CN = its endpoint name), signed by the CA of\n"
+	    "                              the policy in DIR (lwbs ca init --policy DIR)\n"
 	    "      --ciphers LIST          coaps: offer only these wolfSSL suites, e.g.\n"
 	    "                              PSK-AES128-CCM-8 (DTLS 1.2 only)\n"
 	    "      --mix LIST              LwM2M versions and formats taken in turn, e.g.\n"
@@ -296,6 +305,9 @@ static int apply_option(struct bench_args *a, int ch, const char *arg)
 	case OPT_CA:
 		o->ca_file = arg;
 		break;
+	case OPT_ISSUER:
+		a->issuer_dir = arg;
+		break;
 	case OPT_SOURCE:
 		o->source = arg;
 		break;
@@ -319,6 +331,19 @@ static int usage_error(const char *what)
 	return -EINVAL;
 }
 
+/* --issuer DIR: the CA that mints every client's certificate. Reports. */
+static int issuer_load(struct bench_args *a)
+{
+	struct bench_options *o = &a->b;
+
+	if (cmd_load_ca(a->issuer_dir, a->issuer_cert, &o->issuer_cert_len, a->issuer_key,
+	                &o->issuer_key_len) < 0)
+		return -EINVAL;
+	o->issuer_cert = a->issuer_cert;
+	o->issuer_key = a->issuer_key;
+	return 0;
+}
+
 /* Combinations the options cannot express alone. */
 static int check_args(struct bench_args *a)
 {
@@ -330,18 +355,27 @@ static int check_args(struct bench_args *a)
 		return usage_error("--stall-after needs --duration (how long to hold them)");
 	if (o->count == 0 && o->duration_s == 0)
 		o->count = 1000;
+	bool psk = o->psk_identity_prefix != NULL || a->psk_key_hex != NULL;
+	bool cert = o->cert_file != NULL || a->issuer_dir != NULL;
+
 	if ((o->cert_file != NULL) != (o->key_file != NULL))
 		return usage_error("--cert and --key go together");
-	if (!coaps && (o->psk_identity_prefix || a->psk_key_hex || o->cert_file))
+	if (o->cert_file && a->issuer_dir)
+		return usage_error("--issuer mints each client's certificate: no --cert and --key");
+	if (!coaps && (psk || cert))
 		return usage_error("coap:// takes no credentials");
-	if (coaps && (o->cert_file != NULL) == (o->psk_identity_prefix != NULL || a->psk_key_hex))
-		return usage_error("coaps:// needs --psk-identity-prefix and --psk-key, or --cert "
-		                   "and --key");
-	if (coaps && !o->cert_file && (!o->psk_identity_prefix || !a->psk_key_hex))
+	if (coaps && cert == psk)
+		return usage_error("coaps:// needs --psk-identity-prefix and --psk-key, --cert "
+		                   "and --key, or --issuer");
+	if (coaps && psk && (!o->psk_identity_prefix || !a->psk_key_hex))
 		return usage_error("coaps:// with PSK needs --psk-identity-prefix and --psk-key");
 	if (!coaps && o->endpoint_prefix == NULL)
 		return usage_error("--no-ep needs coaps:// (the PSK identity names the device)");
+	if (a->issuer_dir && o->endpoint_prefix == NULL)
+		return usage_error("--issuer names each certificate after its endpoint: no --no-ep");
 	o->progress = !a->quiet;
+	if (a->issuer_dir && issuer_load(a) < 0)
+		return -EINVAL;
 	if (a->psk_key_hex == NULL)
 		return 0;
 	if (encoding_hex_decode(a->psk_key_hex, strlen(a->psk_key_hex), a->psk_key,
@@ -383,23 +417,21 @@ int cmd_bench(int argc, char **argv)
 {
 	struct bench_args a;
 	unsigned long failed;
-	int rc;
+	int rc, status;
 
 	/* Thousands of bootstraps a second: per-client state changes are not news. */
 	log_set_level(LOG_LVL_WARN);
 	rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
 		usage(stdout);
-		return 0;
-	}
-	if (rc < 0) {
+		status = 0;
+	} else if (rc < 0) {
 		fprintf(stderr, "usage: lwbs bench [-s URI] [options]; see 'lwbs help bench'\n");
-		return 2;
+		status = 2;
+	} else {
+		rc = bench_run(&a.b, stdout, &failed);
+		status = rc == -EINVAL ? 2 : rc < 0 ? 1 : failed > 0 ? 1 : 0;
 	}
-	rc = bench_run(&a.b, stdout, &failed);
-	if (rc == -EINVAL)
-		return 2;
-	if (rc < 0)
-		return 1;
-	return failed > 0 ? 1 : 0;
+	cred_wipe(a.issuer_key, sizeof(a.issuer_key));
+	return status;
 }

@@ -10,6 +10,8 @@
 #define LWBS_CMD_LWBS_CMDS_H
 
 #include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "lwm2m/model.h"
 
@@ -47,6 +49,14 @@ int cmd_ca(int argc, char **argv);
 
 /* lwbs cert issue|list: device certificates signed by that CA (lwbs_pki.c). */
 int cmd_cert(int argc, char **argv);
+
+/*
+ * Shared by cert and bench (lwbs_pki.c): the DER of the CA certificate and
+ * its key as `lwbs ca init --policy dir` wrote them (dir/certs/ca.pem,
+ * dir/certs/private/ca.key), into cert (CRED_DER_MAX bytes) and key
+ * (CRED_KEY_MAX). Returns 0, or a negative errno after telling stderr why.
+ */
+int cmd_load_ca(const char *dir, uint8_t *cert, size_t *cert_len, uint8_t *key, size_t *key_len);
 
 /*
  * Shared by client and bench (lwbs_client.c): an LwM2M version "1.0",

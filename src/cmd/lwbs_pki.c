@@ -54,8 +54,7 @@ static int pki_write_pair(const char *cert_path, const char *key_path, const str
 	return 0;
 }
 
-/* DER of the CA certificate and key under dir/certs. Reports. */
-static int pki_load_ca(const char *dir, uint8_t *cert, size_t *cert_len, uint8_t *key,
+int cmd_load_ca(const char *dir, uint8_t *cert, size_t *cert_len, uint8_t *key,
                        size_t *key_len)
 {
 	struct buf c = BUF_INIT, k = BUF_INIT;
@@ -192,7 +191,7 @@ static int cert_issue(const struct ident_args *a, const struct policy *pol)
 		fprintf(stderr, "lwbs cert: give --endpoint EP of letters, digits and ._:@-\n");
 		return 2;
 	}
-	if (pki_load_ca(a->dir, ca, &ca_len, ca_key, &ca_key_len) < 0)
+	if (cmd_load_ca(a->dir, ca, &ca_len, ca_key, &ca_key_len) < 0)
 		return 1;
 	rc = cred_issue(ca, ca_len, ca_key, ca_key_len, a->endpoint, DEVICE_DAYS, &c);
 	cred_wipe(ca_key, sizeof(ca_key));

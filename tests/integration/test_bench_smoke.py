@@ -1,16 +1,30 @@
 #!/usr/bin/env python3
-"""`lwbs bench` against lwbsd, a few hundred bootstraps: NoSec and PSK with
-a mix of LwM2M versions and formats must all succeed, every bootstrap is
-audited once, and the JSON summary has the fields scripts read
-(docs/lwbs-bench.md). A smoke test: it never looks at a timing."""
+"""`lwbs bench` against lwbsd, a few hundred bootstraps: NoSec, PSK and
+certificates (one minted per client) with a mix of LwM2M versions and
+formats must all succeed, every bootstrap is audited once, and the JSON
+summary has the fields scripts read (docs/lwbs-bench.md). A smoke test: it
+never looks at a timing."""
 import json
+import os
 import subprocess
+import tempfile
 
 from harness import DM_SERVER, LWBS, Lwbsd, Tap
 
 KEY = "000102030405060708090a0b0c0d0e0f"
 
-POLICY = f"""
+# The CA `lwbs bench --issuer` mints client certificates from, and another
+# that lwbsd does not trust; lwbsd's own certificate comes from the first.
+PKI = tempfile.mkdtemp(prefix="lwbs-it-bench-pki-")
+for ca in ("trusted", "other"):
+    os.mkdir(f"{PKI}/{ca}")
+    subprocess.run([LWBS, "ca", "init", "--policy", f"{PKI}/{ca}", "--host", "localhost"],
+                   check=True, capture_output=True, timeout=60)
+
+POLICY = f"""lwbsd:
+  certificate: {PKI}/trusted/certs/server/lwbsd.pem
+  key: {PKI}/trusted/certs/private/lwbsd.key
+  ca: {PKI}/trusted/certs/ca.pem
 {DM_SERVER}devices:
   - endpoint_pattern: "bench-*"
     bootstrap: {{nosec: true}}
@@ -18,6 +32,9 @@ POLICY = f"""
   - endpoint_pattern: "psk-*"
     bootstrap:
       psk: {{identity: fleet, key_hex: "{KEY}"}}
+    servers: [dm]
+  - endpoint_pattern: "cert-*"
+    bootstrap: {{certificate: {{match: cn}}}}
     servers: [dm]
 """
 
@@ -63,6 +80,26 @@ def main():
         recs = [r for r in srv.wait_audit(400) if r["endpoint"].startswith("psk-")]
         assert len(recs) == 100 and all(r["outcome"] == "success" for r in recs), recs
 
+    def certificates():
+        rc, s, err = bench("-s", coaps, "-n", "40", "-c", "10", "--endpoint-prefix", "cert-",
+                           "--issuer", f"{PKI}/trusted", "--ca",
+                           f"{PKI}/trusted/certs/ca.pem", "--mix", "1.1,1.2:senml-cbor")
+        assert rc == 0, err
+        check_summary(s, 40)
+        recs = [r for r in srv.wait_audit(440) if r["endpoint"].startswith("cert-")]
+        # A certificate of its own each: its CN is the endpoint it bootstrapped as.
+        assert sorted(r["endpoint"] for r in recs) == sorted(f"cert-{i}" for i in range(40))
+        for r in recs:
+            assert r["outcome"] == "success" and r["security"] == "certificate", r
+            assert r["identity"] == "CN=" + r["endpoint"], r
+        rc, s, _ = bench("-s", coaps, "-n", "5", "--endpoint-prefix", "cert-x",
+                         "--issuer", f"{PKI}/other")
+        assert rc == 1 and s["failed"] == 5, s
+        assert s["failures"] == [{"reason": "DTLS handshake failed", "count": 5}], s
+        p = subprocess.run([LWBS, "bench", "-s", coaps, "--issuer", f"{PKI}/trusted",
+                            "--no-ep"], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 2 and "no --no-ep" in p.stderr, p.stderr
+
     def failures_by_reason():
         rc, s, _ = bench("-s", coap, "-n", "20", "--endpoint-prefix", "unknown-")
         assert rc == 1 and s["succeeded"] == 0 and s["failed"] == 20, s
@@ -90,6 +127,8 @@ def main():
 
     t.run("NoSec: 300 bootstraps, mixed versions and formats, each audited once", nosec)
     t.run("PSK (shared identity): 100 bootstraps", psk)
+    t.run("certificates: one minted per client by --issuer; an untrusted CA fails",
+          certificates)
     t.run("failures are counted by reason and fail the exit status", failures_by_reason)
     t.run("arrival rate and stall modes", rate_and_stall)
     t.run("--sources spreads clients over loopback source addresses", sources)
