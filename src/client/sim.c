@@ -80,6 +80,16 @@ int sim_client_log_op(struct sim_client *c, const char *op, const char *path, in
 	return 0;
 }
 
+/* Security Mode (/0/x/2) of the bootstrap account: PSK, certificate, RPK or NoSec. */
+static int account_mode(const struct sim_options *opt, bool psk)
+{
+	if (psk)
+		return 0;
+	if (opt->cert_file || opt->issuer_cert)
+		return 2;
+	return opt->rpk_key ? 1 : 3;
+}
+
 int sim_client_reset_store(struct sim_client *c)
 {
 	const struct sim_options *opt = c->sim->opt;
@@ -88,10 +98,7 @@ int sim_client_reset_store(struct sim_client *c)
 	    .version = c->version,
 	    .bootstrap_iid = opt->bootstrap_iid,
 	    .bootstrap_uri = opt->server_uri,
-	    .security_mode = psk                                ? 0
-	                     : opt->cert_file || opt->issuer_cert ? 2
-	                     : opt->rpk_key                       ? 1
-	                                                          : 3,
+	    .security_mode = account_mode(opt, psk),
 	    .psk_identity = (const uint8_t *)c->identity,
 	    .psk_identity_len = strlen(c->identity),
 	    .psk_key = opt->psk_key,
@@ -284,12 +291,31 @@ static int local_setup(const struct sim_options *opt, const coap_address_t *dst,
 	return 0;
 }
 
+int sim_client_mint(struct sim_client *c)
+{
+	struct sim *sim = c->sim;
+	const struct sim_options *opt = sim->opt;
+	int rc;
+
+	sim->issued_for = NULL;
+	if (sim->issued == NULL && (sim->issued = malloc(sizeof(*sim->issued))) == NULL)
+		return -ENOMEM;
+	rc = cred_issue(opt->issuer_cert, opt->issuer_cert_len, opt->issuer_key,
+	                opt->issuer_key_len, c->endpoint, 7, sim->issued);
+	if (rc < 0) {
+		log_err("client: %s: cannot mint its certificate (%s)", c->label, strerror(-rc));
+		return rc;
+	}
+	sim->issued_for = c;
+	return 0;
+}
+
 /*
  * The certificate a client presents: opt's PEM files, or one minted for it
  * by opt's issuer, handed over as DER buffers (not PEM buffers:
  * include/net/dtls.h, defect 3). Returns 0 or a negative errno.
  */
-static int client_pki_key(struct sim *sim, const struct sim_client *c, coap_dtls_key_t *key)
+static int client_pki_key(struct sim *sim, struct sim_client *c, coap_dtls_key_t *key)
 {
 	const struct sim_options *opt = sim->opt;
 	coap_pki_key_define_t *d = &key->key.define;
@@ -303,12 +329,9 @@ static int client_pki_key(struct sim *sim, const struct sim_client *c, coap_dtls
 		key->key.pem.ca_file = opt->ca_file;
 		return 0;
 	}
-	if (sim->issued == NULL && (sim->issued = malloc(sizeof(*sim->issued))) == NULL)
-		return -ENOMEM;
-	rc = cred_issue(opt->issuer_cert, opt->issuer_cert_len, opt->issuer_key,
-	                opt->issuer_key_len, c->endpoint, 7, sim->issued);
-	if (rc < 0)
+	if (sim->issued_for != c && (rc = sim_client_mint(c)) < 0)
 		return rc;
+	sim->issued_for = NULL;
 	key->key_type = COAP_PKI_KEY_DEFINE;
 	d->public_cert.u_byte = sim->issued->cert;
 	d->public_cert_len = sim->issued->cert_len;
@@ -323,13 +346,11 @@ static int client_pki_key(struct sim *sim, const struct sim_client *c, coap_dtls
 }
 
 /* Certificate mode. */
-static coap_session_t *open_session_pki(struct sim *sim, const struct sim_client *c,
-                                        const coap_address_t *dst, coap_proto_t proto,
-                                        char *host)
+static coap_session_t *open_session_pki(struct sim *sim, struct sim_client *c,
+                                        const coap_address_t *dst, coap_proto_t proto, char *host)
 {
 	const struct sim_options *opt = sim->opt;
 	coap_dtls_pki_t pki;
-	int rc;
 
 	memset(&pki, 0, sizeof(pki));
 	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
@@ -338,11 +359,8 @@ static coap_session_t *open_session_pki(struct sim *sim, const struct sim_client
 	pki.cert_chain_validation = 1;
 	pki.cert_chain_verify_depth = 3;
 	pki.client_sni = host;
-	rc = client_pki_key(sim, c, &pki.pki_key);
-	if (rc < 0) {
-		log_err("client: %s: cannot mint its certificate (%s)", c->label, strerror(-rc));
+	if (client_pki_key(sim, c, &pki.pki_key) < 0)
 		return NULL;
-	}
 	return coap_new_client_session_pki(sim->ctx, sim->local, dst, proto, &pki);
 }
 

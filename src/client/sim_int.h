@@ -70,8 +70,10 @@ struct sim {
 	 * client --bind gives every session the same one. */
 	const coap_address_t *local;
 	/* The certificate minted for the session opened last (issuer_cert):
-	 * libcoap keeps pointers to it until the next one. Owned. */
+	 * libcoap keeps pointers to it until the next one. Owned. issued_for:
+	 * the client it was minted for whose session is not open yet, or NULL. */
 	struct cred_issued *issued;
+	const struct sim_client *issued_for;
 };
 
 /* The only way a client changes state; logs `old -> new` and, on failure, why. */
@@ -102,6 +104,14 @@ void sim_close(struct sim *sim);
 int sim_resolve(const char *uri_text, coap_address_t *dst, coap_proto_t *proto, char host[256]);
 int sim_client_begin(struct sim_client *c, const coap_address_t *dst, coap_proto_t proto,
                      char *host);
+
+/*
+ * With opt->issuer_cert: mint c's key and certificate now (c's endpoint
+ * set), so that lwbs bench can start c's clock after it, at the first
+ * datagram; sim_client_begin() mints for a client that has none. Returns
+ * 0 or a negative errno (logged).
+ */
+int sim_client_mint(struct sim_client *c);
 
 /* Register the handlers answering the server's requests on ctx. Returns 0 or -ENOMEM. */
 int sim_handlers_register(coap_context_t *ctx);

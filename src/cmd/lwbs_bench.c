@@ -372,7 +372,7 @@ static int check_args(struct bench_args *a)
 	if (!coaps && o->endpoint_prefix == NULL)
 		return usage_error("--no-ep needs coaps:// (the PSK identity names the device)");
 	if (a->issuer_dir && o->endpoint_prefix == NULL)
-		return usage_error("--issuer names each certificate after its endpoint: no --no-ep");
+		return usage_error("--issuer names certificates after endpoints: no --no-ep");
 	o->progress = !a->quiet;
 	if (a->issuer_dir && issuer_load(a) < 0)
 		return -EINVAL;
