@@ -148,12 +148,14 @@ MODES = [
 ]
 
 
-def run_mode(bdir, name, args_of, n, conc):
-    srv = Server(bdir)
+def measure(bdir, srv, name, args, n, conc):
+    """n bootstraps of `lwbs bench args` against srv after a 200-bootstrap
+    warm-up: lwbsd's CPU per bootstrap and peak RSS, the generator's rate and
+    latency. Stops srv."""
     try:
-        bench(bdir, args_of(srv) + ["-n", "200", "-c", "20"])  # warm-up
+        bench(bdir, args + ["-n", "200", "-c", "20"])  # warm-up
         cpu0 = cpu_seconds(srv.proc.pid)
-        s = bench(bdir, args_of(srv) + ["-n", str(n), "-c", str(conc)])
+        s = bench(bdir, args + ["-n", str(n), "-c", str(conc)])
         cpu = cpu_seconds(srv.proc.pid) - cpu0
         hwm = proc_status(srv.proc.pid, "VmHWM")
     finally:
@@ -163,6 +165,11 @@ def run_mode(bdir, name, args_of, n, conc):
             "rate": s["bootstraps_per_s"], "p50_ms": s["latency_us"]["p50"] / 1e3,
             "p99_ms": s["latency_us"]["p99"] / 1e3,
             "cpu_us": cpu / ok * 1e6 if ok else 0.0, "hwm_mib": hwm / 1024}
+
+
+def run_mode(bdir, name, args_of, n, conc):
+    srv = Server(bdir)
+    return measure(bdir, srv, name, args_of(srv), n, conc)
 
 
 def instructions(bdir, n):
@@ -210,23 +217,14 @@ def run_cert(bdir, n, c):
                 "  key: certs/private/lwbsd.key\n"
                 + SERVERS + "devices:\n  - endpoint_pattern: \"bench-*\"\n"
                 "    bootstrap: {certificate: {match: cn}}\n    servers: [dm]\n")
-    srv = Server(bdir, policy_dir=pol)
     args = ["-s", f"coaps://127.0.0.1:{coaps}", "--issuer", pol, "--ca",
-            f"{pol}/certs/ca.pem", "--ciphers", "ECDHE-ECDSA-AES128-CCM-8", "-c", str(c)]
+            f"{pol}/certs/ca.pem", "--ciphers", "ECDHE-ECDSA-AES128-CCM-8"]
     try:
-        bench(bdir, args + ["-n", "200"])
-        cpu0 = cpu_seconds(srv.proc.pid)
-        s = bench(bdir, args + ["-n", str(n), "--first", "200"])
-        cpu = cpu_seconds(srv.proc.pid) - cpu0
-        hwm = proc_status(srv.proc.pid, "VmHWM")
+        return measure(bdir, Server(bdir, policy_dir=pol),
+                       "DTLS 1.2 ECDHE-ECDSA-AES128-CCM-8, P-256, a certificate per client",
+                       args, n, c)
     finally:
-        srv.stop()
         shutil.rmtree(d, ignore_errors=True)
-    ok = s["succeeded"]
-    return {"mode": "DTLS 1.2 ECDHE-ECDSA-AES128-CCM-8, P-256, a certificate per client",
-            "succeeded": ok, "failed": s["failed"], "rate": s["bootstraps_per_s"],
-            "p50_ms": s["latency_us"]["p50"] / 1e3, "p99_ms": s["latency_us"]["p99"] / 1e3,
-            "cpu_us": cpu / ok * 1e6 if ok else 0.0, "hwm_mib": hwm / 1024}
 
 
 def ceiling(bdir):
