@@ -99,6 +99,10 @@ def main():
         p = subprocess.run([LWBS, "bench", "-s", coaps, "--issuer", f"{PKI}/trusted",
                             "--no-ep"], capture_output=True, text=True, timeout=60)
         assert p.returncode == 2 and "no --no-ep" in p.stderr, p.stderr
+        p = subprocess.run([LWBS, "bench", "-s", coaps, "--issuer", f"{PKI}/none"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 2 and f"cannot read the CA under '{PKI}/none/certs'" in p.stderr, \
+            p.stderr
 
     def failures_by_reason():
         rc, s, _ = bench("-s", coap, "-n", "20", "--endpoint-prefix", "unknown-")
@@ -127,7 +131,8 @@ def main():
 
     t.run("NoSec: 300 bootstraps, mixed versions and formats, each audited once", nosec)
     t.run("PSK (shared identity): 100 bootstraps", psk)
-    t.run("certificates: one minted per client by --issuer; an untrusted CA fails",
+    t.run("certificates: one minted per client by --issuer; an untrusted CA fails; "
+          "a missing one is a usage error",
           certificates)
     t.run("failures are counted by reason and fail the exit status", failures_by_reason)
     t.run("arrival rate and stall modes", rate_and_stall)
